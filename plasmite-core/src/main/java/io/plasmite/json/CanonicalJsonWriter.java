@@ -1,0 +1,353 @@
+package io.plasmite.json;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes JSON text as UTF-8 bytes in the canonical form shared by the plasmite tools ({@code
+ * json.md} §2): minimal escaping, shortest round-trip doubles, and either compact output (no
+ * spaces) or pretty output (two-space indent, {@code ": "} after keys, {@code []}/{@code {}} when
+ * empty).
+ *
+ * <p>The writer does not sort keys; callers emit members in UTF-8 byte order. It is reusable
+ * ({@link #reset()}) and not thread-safe.
+ *
+ * <pre>{@code
+ * CanonicalJsonWriter w = new CanonicalJsonWriter(false);
+ * w.startObject().key("a").value(1).endObject();
+ * w.toString(); // {"a":1}
+ * }</pre>
+ */
+public final class CanonicalJsonWriter {
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  private final boolean pretty;
+  private byte[] buf = new byte[256];
+  private int len;
+  private int depth;
+  // Per open container: has it written a member yet? Bit i is depth i (depth <= 64 here).
+  private long nonEmpty;
+  private boolean afterKey;
+
+  /**
+   * Creates a writer.
+   *
+   * @param pretty two-space indented output when true, compact when false
+   */
+  public CanonicalJsonWriter(boolean pretty) {
+    this.pretty = pretty;
+  }
+
+  /** Forgets everything written. */
+  public void reset() {
+    len = 0;
+    depth = 0;
+    nonEmpty = 0;
+    afterKey = false;
+  }
+
+  /**
+   * Starts an object.
+   *
+   * @return this writer
+   */
+  public CanonicalJsonWriter startObject() {
+    beforeValue();
+    put((byte) '{');
+    open();
+    return this;
+  }
+
+  /**
+   * Ends an object.
+   *
+   * @return this writer
+   */
+  public CanonicalJsonWriter endObject() {
+    close((byte) '}');
+    return this;
+  }
+
+  /**
+   * Starts an array.
+   *
+   * @return this writer
+   */
+  public CanonicalJsonWriter startArray() {
+    beforeValue();
+    put((byte) '[');
+    open();
+    return this;
+  }
+
+  /**
+   * Ends an array.
+   *
+   * @return this writer
+   */
+  public CanonicalJsonWriter endArray() {
+    close((byte) ']');
+    return this;
+  }
+
+  /**
+   * Writes a member name.
+   *
+   * @param name the name
+   * @return this writer
+   */
+  public CanonicalJsonWriter key(String name) {
+    byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+    return key(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Writes a member name given as valid UTF-8.
+   *
+   * @param utf8 the bytes
+   * @param off first byte
+   * @param n number of bytes
+   * @return this writer
+   */
+  public CanonicalJsonWriter key(byte[] utf8, int off, int n) {
+    beforeValue();
+    quoted(utf8, off, n);
+    if (pretty) {
+      put((byte) ':');
+      put((byte) ' ');
+    } else {
+      put((byte) ':');
+    }
+    afterKey = true;
+    return this;
+  }
+
+  /**
+   * Writes a string value.
+   *
+   * @param s the string
+   * @return this writer
+   */
+  public CanonicalJsonWriter value(String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    return string(utf8, 0, utf8.length);
+  }
+
+  /**
+   * Writes a string value given as valid UTF-8.
+   *
+   * @param utf8 the bytes
+   * @param off first byte
+   * @param n number of bytes
+   * @return this writer
+   */
+  public CanonicalJsonWriter string(byte[] utf8, int off, int n) {
+    beforeValue();
+    quoted(utf8, off, n);
+    return this;
+  }
+
+  /**
+   * Writes an integer.
+   *
+   * @param v the value
+   * @return this writer
+   */
+  public CanonicalJsonWriter value(long v) {
+    beforeValue();
+    ascii(Long.toString(v));
+    return this;
+  }
+
+  /**
+   * Writes a finite double in its shortest round-trip form.
+   *
+   * @param v the value
+   * @return this writer
+   */
+  public CanonicalJsonWriter value(double v) {
+    beforeValue();
+    ascii(DoubleFormat.format(v));
+    return this;
+  }
+
+  /**
+   * Writes a boolean.
+   *
+   * @param v the value
+   * @return this writer
+   */
+  public CanonicalJsonWriter value(boolean v) {
+    beforeValue();
+    raw(v ? TRUE : FALSE);
+    return this;
+  }
+
+  /**
+   * Writes null.
+   *
+   * @return this writer
+   */
+  public CanonicalJsonWriter nullValue() {
+    beforeValue();
+    raw(NULL);
+    return this;
+  }
+
+  /**
+   * Writes already-canonical JSON text as one value (for example a stored data object).
+   *
+   * @param json canonical JSON produced by a writer of the same style
+   * @return this writer
+   */
+  public CanonicalJsonWriter rawValue(byte[] json) {
+    beforeValue();
+    raw(json);
+    return this;
+  }
+
+  /**
+   * Bytes written so far.
+   *
+   * @return the length
+   */
+  public int length() {
+    return len;
+  }
+
+  /**
+   * A copy of the output.
+   *
+   * @return the UTF-8 bytes
+   */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, len);
+  }
+
+  /**
+   * Writes the output to a stream.
+   *
+   * @param out the stream
+   * @throws IOException if the stream fails
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    out.write(buf, 0, len);
+  }
+
+  /** The output as a string. */
+  @Override
+  public String toString() {
+    return new String(buf, 0, len, StandardCharsets.UTF_8);
+  }
+
+  private void open() {
+    depth++;
+    nonEmpty &= ~(1L << depth);
+  }
+
+  private void close(byte bracket) {
+    boolean hadMembers = (nonEmpty & (1L << depth)) != 0;
+    depth--;
+    if (pretty && hadMembers) {
+      newline();
+    }
+    put(bracket);
+  }
+
+  private void beforeValue() {
+    if (afterKey) {
+      afterKey = false;
+      return;
+    }
+    if (depth == 0) {
+      return;
+    }
+    long bit = 1L << depth;
+    if ((nonEmpty & bit) != 0) {
+      put((byte) ',');
+    }
+    nonEmpty |= bit;
+    if (pretty) {
+      newline();
+    }
+  }
+
+  private void newline() {
+    ensure(1 + 2 * depth);
+    buf[len++] = '\n';
+    Arrays.fill(buf, len, len + 2 * depth, (byte) ' ');
+    len += 2 * depth;
+  }
+
+  private void quoted(byte[] s, int off, int n) {
+    ensure(n + 2);
+    buf[len++] = '"';
+    int runStart = off;
+    for (int i = off, end = off + n; i < end; i++) {
+      int b = s[i] & 0xFF;
+      if (b >= 0x20 && b != '"' && b != '\\') {
+        continue;
+      }
+      copy(s, runStart, i - runStart);
+      runStart = i + 1;
+      escape(b);
+    }
+    copy(s, runStart, off + n - runStart);
+    put((byte) '"');
+  }
+
+  private void escape(int b) {
+    ensure(6);
+    buf[len++] = '\\';
+    switch (b) {
+      case '"' -> buf[len++] = '"';
+      case '\\' -> buf[len++] = '\\';
+      case '\b' -> buf[len++] = 'b';
+      case '\f' -> buf[len++] = 'f';
+      case '\n' -> buf[len++] = 'n';
+      case '\r' -> buf[len++] = 'r';
+      case '\t' -> buf[len++] = 't';
+      default -> {
+        buf[len++] = 'u';
+        buf[len++] = '0';
+        buf[len++] = '0';
+        buf[len++] = HEX[b >> 4];
+        buf[len++] = HEX[b & 0xF];
+      }
+    }
+  }
+
+  private void copy(byte[] s, int off, int n) {
+    ensure(n);
+    System.arraycopy(s, off, buf, len, n);
+    len += n;
+  }
+
+  private void raw(byte[] bytes) {
+    copy(bytes, 0, bytes.length);
+  }
+
+  private void ascii(String s) {
+    int n = s.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buf[len++] = (byte) s.charAt(i);
+    }
+  }
+
+  private void put(byte b) {
+    ensure(1);
+    buf[len++] = b;
+  }
+
+  private void ensure(int extra) {
+    if (len + extra > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(len + extra, buf.length * 2));
+    }
+  }
+}

@@ -1,0 +1,433 @@
+package io.plasmite.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.plasmite.ErrorKind;
+import io.plasmite.PlasmiteException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/**
+ * A parsed JSON document as a flat array of tokens, in document order, duplicates kept.
+ *
+ * <p>Parsing is strict RFC 8259 as the reference reader applies it ({@code json.md} §1): no
+ * comments, no trailing commas, no NaN, no BOM, no raw NUL byte, no trailing content, no lone
+ * surrogate, valid UTF-8 only. Numbers are classified from their literal: integers in {@code
+ * [-2^63, 2^63-1]} stay integers, {@code -0} and every other number become doubles (correctly
+ * rounded), and a number that rounds to infinity is refused.
+ *
+ * <p>Token {@code i} has a {@link #kind(int)}. Containers know the index just past their last token
+ * ({@link #end(int)}) and their member count ({@link #count(int)}); an object's members are a
+ * {@link #KEY} token followed by the value's tokens. Strings and keys are UTF-8 ranges of {@link
+ * #bytes()}. Tokenizing uses Jackson's streaming parser.
+ *
+ * <p>A tape is reusable and not thread-safe.
+ */
+public final class JsonTape {
+  /** Kind of an object token. */
+  public static final byte OBJECT = 1;
+
+  /** Kind of an array token. */
+  public static final byte ARRAY = 2;
+
+  /** Kind of a member name token. */
+  public static final byte KEY = 3;
+
+  /** Kind of a string token. */
+  public static final byte STRING = 4;
+
+  /** Kind of an integer token. */
+  public static final byte I64 = 5;
+
+  /** Kind of a double token. */
+  public static final byte F64 = 6;
+
+  /** Kind of a {@code true} token. */
+  public static final byte TRUE = 7;
+
+  /** Kind of a {@code false} token. */
+  public static final byte FALSE = 8;
+
+  /** Kind of a {@code null} token. */
+  public static final byte NULL = 9;
+
+  private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+          .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          // Our own depth limit is far lower; lengths are bounded by the caller's size limits.
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNumberLength(Integer.MAX_VALUE)
+                  .maxStringLength(Integer.MAX_VALUE)
+                  .maxNameLength(Integer.MAX_VALUE)
+                  .build())
+          .build();
+
+  private byte[] kinds = new byte[64];
+  private int[] a = new int[64];
+  private int[] b = new int[64];
+  private long[] num = new long[64];
+  private byte[] bytes = new byte[256];
+  private int size;
+  private int bytesLen;
+  private int[] stack = new int[16];
+
+  /** Creates an empty tape. */
+  public JsonTape() {}
+
+  /**
+   * Parses UTF-8 JSON text.
+   *
+   * @param json the text
+   * @param off first byte
+   * @param len number of bytes
+   * @param maxDepth most nested containers allowed, counting the root
+   * @throws PlasmiteException of kind Usage if the text is not acceptable JSON
+   */
+  public void parse(byte[] json, int off, int len, int maxDepth) {
+    if (len >= 3
+        && (json[off] & 0xFF) == 0xEF
+        && (json[off + 1] & 0xFF) == 0xBB
+        && (json[off + 2] & 0xFF) == 0xBF) {
+      throw usage("invalid JSON: a byte order mark is not allowed").withOffset(0);
+    }
+    for (int i = off, end = off + len; i < end; i++) {
+      if (json[i] == 0) {
+        throw usage("invalid JSON: contains a NUL byte at offset " + (i - off))
+            .withOffset(i - off)
+            .withHint("escape it as \\u0000 inside a string");
+      }
+    }
+    if (Utf8.hasNonAscii(json, off, len)) {
+      int bad = Utf8.firstInvalid(json, off, len);
+      if (bad >= 0) {
+        throw usage("invalid JSON: malformed UTF-8 at byte offset " + (bad - off))
+            .withOffset(bad - off);
+      }
+    }
+    try (JsonParser p = FACTORY.createParser(json, off, len)) {
+      read(p, maxDepth);
+    } catch (JsonProcessingException e) {
+      throw syntax(e);
+    } catch (IOException e) {
+      throw PlasmiteException.of(ErrorKind.INTERNAL, "reading JSON from memory failed", e);
+    }
+  }
+
+  /**
+   * Parses JSON text.
+   *
+   * @param json the text
+   * @param maxDepth most nested containers allowed, counting the root
+   * @throws PlasmiteException of kind Usage if the text is not acceptable JSON
+   */
+  public void parse(String json, int maxDepth) {
+    if (!json.isEmpty() && json.charAt(0) == '\uFEFF') {
+      throw usage("invalid JSON: a byte order mark is not allowed").withOffset(0);
+    }
+    int nul = json.indexOf('\0');
+    if (nul >= 0) {
+      throw usage("invalid JSON: contains a NUL character at offset " + nul)
+          .withOffset(nul)
+          .withHint("escape it as \\u0000 inside a string");
+    }
+    try (JsonParser p = FACTORY.createParser(json)) {
+      read(p, maxDepth);
+    } catch (JsonProcessingException e) {
+      throw syntax(e);
+    } catch (IOException e) {
+      throw PlasmiteException.of(ErrorKind.INTERNAL, "reading JSON from memory failed", e);
+    }
+  }
+
+  /**
+   * Number of tokens.
+   *
+   * @return the count
+   */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * Kind of token {@code i}.
+   *
+   * @param i token index
+   * @return one of the kind constants
+   */
+  public byte kind(int i) {
+    return kinds[i];
+  }
+
+  /**
+   * For a container: the index just past its last token.
+   *
+   * @param i token index of an object or array
+   * @return the end index
+   */
+  public int end(int i) {
+    return a[i];
+  }
+
+  /**
+   * For a container: members (objects) or elements (arrays), duplicates included.
+   *
+   * @param i token index of an object or array
+   * @return the count
+   */
+  public int count(int i) {
+    return b[i];
+  }
+
+  /**
+   * For a string or key: the first byte of its UTF-8 text in {@link #bytes()}.
+   *
+   * @param i token index
+   * @return byte offset
+   */
+  public int textOffset(int i) {
+    return a[i];
+  }
+
+  /**
+   * For a string or key: the length of its UTF-8 text.
+   *
+   * @param i token index
+   * @return byte count
+   */
+  public int textLength(int i) {
+    return b[i];
+  }
+
+  /**
+   * The UTF-8 text of all strings and keys.
+   *
+   * @return the shared buffer, not a copy
+   */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  /**
+   * For an integer token: its value.
+   *
+   * @param i token index
+   * @return the value
+   */
+  public long longValue(int i) {
+    return num[i];
+  }
+
+  /**
+   * For a double token: its value.
+   *
+   * @param i token index
+   * @return the value
+   */
+  public double doubleValue(int i) {
+    return Double.longBitsToDouble(num[i]);
+  }
+
+  /**
+   * Index of the token after the value starting at {@code i}.
+   *
+   * @param i token index of a value
+   * @return the next sibling's index
+   */
+  public int next(int i) {
+    byte k = kinds[i];
+    return k == OBJECT || k == ARRAY ? a[i] : i + 1;
+  }
+
+  private void read(JsonParser p, int maxDepth) throws IOException {
+    size = 0;
+    bytesLen = 0;
+    int depth = 0;
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw usage("invalid JSON: empty input").withHint("pass one JSON object");
+    }
+    do {
+      int parent = depth == 0 ? -1 : stack[depth - 1];
+      switch (t) {
+        case START_OBJECT, START_ARRAY -> {
+          if (depth >= maxDepth) {
+            throw usage("JSON nests deeper than " + maxDepth + " levels")
+                .withHint("flatten the data");
+          }
+          countIn(parent);
+          int at = add(t == JsonToken.START_OBJECT ? OBJECT : ARRAY);
+          b[at] = 0;
+          if (depth == stack.length) {
+            stack = Arrays.copyOf(stack, depth * 2);
+          }
+          stack[depth++] = at;
+        }
+        case END_OBJECT, END_ARRAY -> {
+          a[stack[--depth]] = size;
+        }
+        case FIELD_NAME -> {
+          b[parent]++;
+          addText(KEY, p);
+        }
+        case VALUE_STRING -> {
+          countIn(parent);
+          addText(STRING, p);
+        }
+        case VALUE_NUMBER_INT -> {
+          countIn(parent);
+          addInteger(p);
+        }
+        case VALUE_NUMBER_FLOAT -> {
+          countIn(parent);
+          double d = p.getDoubleValue();
+          if (!Double.isFinite(d)) {
+            throw outOfRange(p);
+          }
+          setNum(F64, Double.doubleToRawLongBits(d));
+        }
+        case VALUE_TRUE -> {
+          countIn(parent);
+          add(TRUE);
+        }
+        case VALUE_FALSE -> {
+          countIn(parent);
+          add(FALSE);
+        }
+        case VALUE_NULL -> {
+          countIn(parent);
+          add(NULL);
+        }
+        default -> throw PlasmiteException.of(ErrorKind.INTERNAL, "unexpected JSON token " + t);
+      }
+    } while (depth > 0 && (t = p.nextToken()) != null);
+    if (p.nextToken() != null) {
+      JsonLocation at = p.currentTokenLocation();
+      throw usage(
+          "invalid JSON: trailing content after the value at line "
+              + at.getLineNr()
+              + ", column "
+              + at.getColumnNr());
+    }
+  }
+
+  private void countIn(int parent) {
+    // Object members are counted at their key; array elements at the value.
+    if (parent >= 0 && kinds[parent] == ARRAY) {
+      b[parent]++;
+    }
+  }
+
+  private void addInteger(JsonParser p) throws IOException {
+    JsonParser.NumberType type = p.getNumberType();
+    if (type != JsonParser.NumberType.BIG_INTEGER) {
+      long v = p.getLongValue();
+      if (v == 0 && p.getTextLength() == 2 && p.getTextCharacters()[p.getTextOffset()] == '-') {
+        setNum(F64, Double.doubleToRawLongBits(-0.0));
+      } else {
+        setNum(I64, v);
+      }
+      return;
+    }
+    String text = p.getText();
+    double d;
+    if (text.charAt(0) != '-') {
+      BigInteger v = new BigInteger(text);
+      // Above 2^63-1: up to 2^64-1 rounds to nearest even, beyond that parses as a decimal.
+      d = v.compareTo(U64_MAX) <= 0 ? v.doubleValue() : Double.parseDouble(text);
+    } else {
+      d = Double.parseDouble(text);
+    }
+    if (!Double.isFinite(d)) {
+      throw outOfRange(p);
+    }
+    setNum(F64, Double.doubleToRawLongBits(d));
+  }
+
+  private void addText(byte kind, JsonParser p) throws IOException {
+    char[] chars = p.getTextCharacters();
+    int off = p.getTextOffset();
+    int n = p.getTextLength();
+    if (bytes.length - bytesLen < 3 * n) {
+      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, bytesLen + 3 * n));
+    }
+    int written = Utf8.encode(chars, off, n, bytes, bytesLen);
+    if (written < 0) {
+      JsonLocation at = p.currentTokenLocation();
+      throw usage(
+          "invalid JSON: lone surrogate in a string at line "
+              + at.getLineNr()
+              + ", column "
+              + at.getColumnNr());
+    }
+    int at = add(kind);
+    a[at] = bytesLen;
+    b[at] = written;
+    bytesLen += written;
+  }
+
+  private void setNum(byte kind, long value) {
+    // Grow first: num may be replaced by add().
+    int at = add(kind);
+    num[at] = value;
+  }
+
+  private int add(byte kind) {
+    if (size == kinds.length) {
+      int n = size * 2;
+      kinds = Arrays.copyOf(kinds, n);
+      a = Arrays.copyOf(a, n);
+      b = Arrays.copyOf(b, n);
+      num = Arrays.copyOf(num, n);
+    }
+    kinds[size] = kind;
+    return size++;
+  }
+
+  private static PlasmiteException outOfRange(JsonParser p) throws IOException {
+    JsonLocation at = p.currentTokenLocation();
+    return usage(
+        "number out of range: "
+            + abbreviate(p.getText())
+            + " at line "
+            + at.getLineNr()
+            + ", column "
+            + at.getColumnNr());
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+  }
+
+  private static PlasmiteException syntax(JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String what = e.getOriginalMessage();
+    int nl = what.indexOf('\n');
+    if (nl >= 0) {
+      what = what.substring(0, nl);
+    }
+    PlasmiteException error = usage("invalid JSON" + where + ": " + what);
+    if (at != null && at.getByteOffset() >= 0) {
+      error = error.withOffset(at.getByteOffset());
+    } else if (at != null && at.getCharOffset() >= 0) {
+      error = error.withOffset(at.getCharOffset());
+    }
+    return error;
+  }
+
+  private static PlasmiteException usage(String message) {
+    return PlasmiteException.of(ErrorKind.USAGE, message);
+  }
+}

@@ -1,0 +1,130 @@
+package io.plasmite.json;
+
+/**
+ * Strict UTF-8: the encoder refuses lone surrogates, the validator refuses overlong forms, encoded
+ * surrogates, code points above U+10FFFF and truncated sequences — exactly what the reference JSON
+ * reader refuses.
+ */
+public final class Utf8 {
+  private Utf8() {}
+
+  /**
+   * Finds the first malformed byte sequence.
+   *
+   * @param buf the bytes
+   * @param off first byte
+   * @param len number of bytes
+   * @return the offset of the first byte of the first malformed sequence, or -1 if all is valid
+   */
+  public static int firstInvalid(byte[] buf, int off, int len) {
+    int i = off;
+    int end = off + len;
+    while (i < end) {
+      int b = buf[i];
+      if (b >= 0) {
+        i++;
+        continue;
+      }
+      b &= 0xFF;
+      int need;
+      int min;
+      if (b >= 0xC2 && b <= 0xDF) {
+        need = 1;
+        min = 0x80;
+      } else if (b >= 0xE0 && b <= 0xEF) {
+        need = 2;
+        min = 0x800;
+      } else if (b >= 0xF0 && b <= 0xF4) {
+        need = 3;
+        min = 0x10000;
+      } else {
+        return i;
+      }
+      if (end - i <= need) {
+        return i;
+      }
+      int cp = b & (0x3F >> need);
+      for (int k = 1; k <= need; k++) {
+        int cont = buf[i + k] & 0xFF;
+        if ((cont & 0xC0) != 0x80) {
+          return i;
+        }
+        cp = (cp << 6) | (cont & 0x3F);
+      }
+      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        return i;
+      }
+      i += need + 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Tells whether any byte is outside ASCII.
+   *
+   * @param buf the bytes
+   * @param off first byte
+   * @param len number of bytes
+   * @return true if a byte is 0x80 or above
+   */
+  public static boolean hasNonAscii(byte[] buf, int off, int len) {
+    for (int i = off, end = off + len; i < end; i++) {
+      if (buf[i] < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Encodes UTF-16 characters as UTF-8 into {@code out} starting at {@code outOff}.
+   *
+   * @param chars the characters
+   * @param off first character
+   * @param len number of characters
+   * @param out destination with room for {@code 3 * len} bytes
+   * @param outOff first destination byte
+   * @return the number of bytes written, or -1 if the characters hold a lone surrogate
+   */
+  public static int encode(char[] chars, int off, int len, byte[] out, int outOff) {
+    int o = outOff;
+    for (int i = off, end = off + len; i < end; i++) {
+      char c = chars[i];
+      if (c < 0x80) {
+        out[o++] = (byte) c;
+      } else if (c < 0x800) {
+        out[o++] = (byte) (0xC0 | (c >> 6));
+        out[o++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c)
+            || i + 1 >= end
+            || !Character.isLowSurrogate(chars[i + 1])) {
+          return -1;
+        }
+        int cp = Character.toCodePoint(c, chars[++i]);
+        out[o++] = (byte) (0xF0 | (cp >> 18));
+        out[o++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+        out[o++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+        out[o++] = (byte) (0x80 | (cp & 0x3F));
+      } else {
+        out[o++] = (byte) (0xE0 | (c >> 12));
+        out[o++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[o++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return o - outOff;
+  }
+
+  /**
+   * Encodes a string as UTF-8, refusing lone surrogates.
+   *
+   * @param s the string
+   * @return its UTF-8 bytes, or {@code null} if it holds a lone surrogate
+   */
+  public static byte[] encode(String s) {
+    char[] chars = s.toCharArray();
+    byte[] out = new byte[chars.length * 3];
+    int n = encode(chars, 0, chars.length, out, 0);
+    return n < 0 ? null : java.util.Arrays.copyOf(out, n);
+  }
+}
