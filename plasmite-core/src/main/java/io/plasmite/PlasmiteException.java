@@ -172,7 +172,7 @@ public final class PlasmiteException extends RuntimeException {
    * @return an unmodifiable list, empty when there were none
    */
   public List<String> causes() {
-    return causes;
+    return causes == null ? List.of() : causes;
   }
 
   @Override

@@ -30,7 +30,11 @@ public final class CanonicalJsonWriter {
   private byte[] buf = new byte[256];
   private int len;
   private int depth;
-  // Per open container: has it written a member yet? Bit i is depth i (depth <= 64 here).
+
+  /** Most nested containers the writer tracks. */
+  public static final int DEPTH_MAX = 63;
+
+  // Per open container: has it written a member yet? Bit i is depth i.
   private long nonEmpty;
   private boolean afterKey;
 
@@ -246,6 +250,9 @@ public final class CanonicalJsonWriter {
   }
 
   private void open() {
+    if (depth == DEPTH_MAX) {
+      throw new IllegalStateException("more than " + DEPTH_MAX + " nested containers");
+    }
     depth++;
     nonEmpty &= ~(1L << depth);
   }
