@@ -77,6 +77,17 @@ public final class Lite3Decoder {
   }
 
   /**
+   * Appends a message payload's {@code data} object to a writer using this thread's decoder.
+   *
+   * @param payload a Lite3 message envelope
+   * @param out the writer, positioned where a value may go
+   * @throws PlasmiteException of kind Corrupt if the payload is damaged or not an envelope
+   */
+  public static void writeData(byte[] payload, CanonicalJsonWriter out) {
+    PER_THREAD.get().writeData(payload, 0, payload.length, out);
+  }
+
+  /**
    * Prints a whole Lite3 document (object or array root) as compact canonical JSON.
    *
    * @param document the bytes

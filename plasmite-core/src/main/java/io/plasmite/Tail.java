@@ -1,0 +1,172 @@
+package io.plasmite;
+
+import io.plasmite.engine.Cursor;
+import io.plasmite.engine.PoolFile;
+import io.plasmite.engine.RawMessage;
+import io.plasmite.engine.WakeChannel;
+import io.plasmite.format.PoolHeaderDescriptor;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A live read of a pool: an {@link Iterator} of messages that waits for new ones.
+ *
+ * <p>{@link #hasNext()} blocks until a message passes the filters, the idle timeout passes ({@link
+ * #timedOut()} then tells), the limit is reached or {@link #cancel()} is called from any thread.
+ * Seqs are checked for gaps before the tag filter, so a filter never hides a gap: with {@link
+ * GapPolicy#ERROR} a gap ends the tail with a RetentionGap error naming the first lost seq.
+ *
+ * <pre>{@code
+ * try (Tail tail = pool.tail(TailOptions.since(1).withIdleTimeout(Duration.ofSeconds(1)))) {
+ *   tail.stream().forEach(m -> System.out.println(m.toJson()));
+ * }
+ * }</pre>
+ */
+public final class Tail implements Iterator<Message>, AutoCloseable {
+  private final PoolFile pool;
+  private final WakeChannel wake;
+  private final TailOptions options;
+  private final Cursor cursor;
+  private final long idleNs;
+  private final long untilSeq;
+  private Message next;
+  private long delivered;
+  private boolean timedOut;
+  private boolean ended;
+  private volatile boolean cancelled;
+
+  Tail(PoolFile pool, WakeChannel wake, TailOptions options) {
+    this(pool, wake, options, Long.MAX_VALUE);
+  }
+
+  /** A tail that ends after {@code untilSeq} (for replays of what exists at start). */
+  Tail(PoolFile pool, WakeChannel wake, TailOptions options, long untilSeq) {
+    this.untilSeq = untilSeq;
+    this.pool = pool;
+    this.wake = wake;
+    this.options = options;
+    long start =
+        options.sinceSeq() >= 0
+            ? options.sinceSeq()
+            : PoolHeaderDescriptor.newestSeq(pool.file()) + 1;
+    this.cursor = new Cursor(pool, start);
+    this.idleNs = options.idleTimeout() == null ? -1 : options.idleTimeout().toNanos();
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next != null) {
+      return true;
+    }
+    if (ended || cancelled || (options.maxMessages() >= 0 && delivered >= options.maxMessages())) {
+      return false;
+    }
+    long deadline = idleNs < 0 ? Long.MAX_VALUE : System.nanoTime() + idleNs;
+    while (!cancelled) {
+      if (pool.isClosed() || cursor.nextSeq() > untilSeq) {
+        ended = true;
+        return false;
+      }
+      RawMessage raw;
+      try {
+        raw = cursor.poll();
+      } catch (IllegalStateException e) {
+        // The pool was closed under this tail (its mapping is gone).
+        ended = true;
+        return false;
+      }
+      if (cursor.gapFrom() != 0) {
+        long from = cursor.gapFrom();
+        long to = cursor.gapTo();
+        cursor.clearGap();
+        if (options.gapPolicy() == GapPolicy.ERROR) {
+          ended = true;
+          throw PlasmiteException.of(
+                  ErrorKind.RETENTION_GAP,
+                  "messages " + from + ".." + to + " were overwritten before they were read")
+              .withSeq(from)
+              .withPath(pool.path())
+              .withHint("read faster, or use a larger pool");
+        }
+      }
+      if (raw != null && raw.seq() > untilSeq) {
+        ended = true;
+        return false;
+      }
+      if (raw != null) {
+        Message m = new Message(raw.seq(), raw.timestampNs(), raw.payload());
+        if (options.tags().isEmpty() || m.tags().containsAll(options.tags())) {
+          next = m;
+          return true;
+        }
+        continue;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        timedOut = true;
+        return false;
+      }
+      long seen = cursor.nextSeq() - 1;
+      if (wake != null) {
+        wake.await(pool.file(), seen, deadline);
+      } else {
+        WakeChannel.poll(pool.file(), seen, deadline);
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Message next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Message m = next;
+    next = null;
+    delivered++;
+    return m;
+  }
+
+  /**
+   * Whether the last {@link #hasNext()} returned false because the idle timeout passed.
+   *
+   * @return true after an idle timeout
+   */
+  public boolean timedOut() {
+    return timedOut;
+  }
+
+  /**
+   * The seq the tail reads next.
+   *
+   * @return the next seq
+   */
+  public long nextSeq() {
+    return next != null ? next.seq() : cursor.nextSeq();
+  }
+
+  /** Ends the tail; safe from any thread. A waiting {@link #hasNext()} returns false soon. */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  /**
+   * The remaining messages as a sequential stream.
+   *
+   * @return the stream
+   */
+  public Stream<Message> stream() {
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL),
+        false);
+  }
+
+  /** Cancels the tail. */
+  @Override
+  public void close() {
+    cancel();
+  }
+}

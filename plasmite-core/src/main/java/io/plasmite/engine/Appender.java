@@ -1,0 +1,169 @@
+package io.plasmite.engine;
+
+import static io.plasmite.format.FrameDescriptor.HEADER_BYTES;
+
+import io.plasmite.Durability;
+import io.plasmite.ErrorKind;
+import io.plasmite.PlasmiteException;
+import io.plasmite.format.FrameDescriptor;
+import io.plasmite.format.IndexDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Appends frames to a pool ({@code pool-format-v3.md} §5).
+ *
+ * <p>Protocol, per message, under the writer lock: (1) read the header; (2) plan (pure); (3) if
+ * frames are dropped, publish the new tail and {@code oldest_seq} first, then fence — readers stop
+ * trusting a dropped frame before any of its bytes change; (4) write a wrap marker if planned; (5)
+ * publish state Writing, write the header fields, the payload and the commit marker; (6) publish
+ * state Committed; (7) write the index slot; (8) publish the header pointers, {@code newest_seq}
+ * last. After the lock: wake readers, and for {@link Durability#FLUSH} sync — several threads that
+ * flush at once share one sync (group commit).
+ */
+public final class Appender {
+  private final PoolFile pool;
+  private final WakeChannel wake;
+  private final ReentrantLock syncLock = new ReentrantLock();
+  private volatile long appendedTicket;
+  private volatile long syncedTicket;
+
+  /**
+   * Creates an appender.
+   *
+   * @param pool a writable pool
+   * @param wake the pool's wake channel, or null
+   */
+  public Appender(PoolFile pool, WakeChannel wake) {
+    this.pool = pool;
+    this.wake = wake;
+  }
+
+  /**
+   * Appends one payload.
+   *
+   * @param payload a Lite3 envelope
+   * @param timestampNs Unix nanoseconds, or -1 for now
+   * @param durability FAST or FLUSH
+   * @return the new seq and its time
+   */
+  public Appended append(byte[] payload, long timestampNs, Durability durability) {
+    return appendAll(List.of(payload), timestampNs, durability);
+  }
+
+  /**
+   * What an append did.
+   *
+   * @param seqs the new seqs, in order
+   * @param timestampNs the time stamped on every message of the call
+   */
+  public record Appended(long[] seqs, long timestampNs) {}
+
+  /**
+   * Appends several payloads under one lock and, for FLUSH, one sync. Sizes are checked before
+   * anything is written: if one payload can never fit, none is written.
+   *
+   * @param payloads Lite3 envelopes
+   * @param timestampNs Unix nanoseconds for all, or -1 for now
+   * @param durability FAST or FLUSH
+   * @return the seqs, in order, and the time stamped on them
+   */
+  public Appended appendAll(List<byte[]> payloads, long timestampNs, Durability durability) {
+    if (!pool.writable()) {
+      throw PlasmiteException.of(ErrorKind.PERMISSION, "pool is open read-only")
+          .withPath(pool.path())
+          .withHint("check the file's permissions");
+    }
+    long max = pool.maxPayloadBytes();
+    for (byte[] p : payloads) {
+      if (p.length > max) {
+        throw PlasmiteException.of(
+                ErrorKind.USAGE,
+                "payload exceeds ring capacity: "
+                    + p.length
+                    + " bytes, the ring holds at most "
+                    + max)
+            .withPath(pool.path())
+            .withHint("create a larger pool or send a smaller message");
+      }
+    }
+    long[] seqs = new long[payloads.size()];
+    MemorySegment file = pool.file();
+    MemorySegment ring = pool.ring();
+    long ts;
+    pool.lock();
+    try {
+      // Stamped under the lock, so that times follow seqs across writers.
+      ts = timestampNs >= 0 ? timestampNs : nowNs();
+      HeaderState h = pool.header();
+      for (int i = 0; i < seqs.length; i++) {
+        byte[] payload = payloads.get(i);
+        AppendPlan plan = AppendPlanner.plan(h, ring, payload.length);
+        if (plan.droppedFrames() > 0) {
+          plan.afterDrops().publishPointers(file);
+          VarHandle.releaseFence();
+        }
+        if (plan.wrapOffset() >= 0) {
+          long w = plan.wrapOffset();
+          FrameDescriptor.setStateRelease(ring, w, FrameDescriptor.STATE_WRITING);
+          FrameDescriptor.writeHeaderFields(ring, w, 0, 0, 0, 0);
+          FrameDescriptor.setStateRelease(ring, w, FrameDescriptor.STATE_WRAP);
+        }
+        long off = plan.frameOffset();
+        FrameDescriptor.setStateRelease(ring, off, FrameDescriptor.STATE_WRITING);
+        VarHandle.releaseFence();
+        FrameDescriptor.writeHeaderFields(ring, off, plan.seq(), ts, payload.length, 0);
+        MemorySegment.copy(
+            payload, 0, ring, ValueLayout.JAVA_BYTE, off + HEADER_BYTES, payload.length);
+        FrameDescriptor.writeCommitMarker(ring, off, payload.length);
+        FrameDescriptor.setStateRelease(ring, off, FrameDescriptor.STATE_COMMITTED);
+        long capacity = h.indexCapacity();
+        if (capacity > 0) {
+          IndexDescriptor.write(
+              file, IndexDescriptor.slotPosition(capacity, plan.seq()), plan.seq(), off);
+        }
+        plan.next().publishPointers(file);
+        h = plan.next();
+        seqs[i] = plan.seq();
+      }
+      appendedTicket++;
+    } finally {
+      pool.unlock();
+    }
+    if (wake != null) {
+      wake.wakeAll();
+    }
+    if (durability == Durability.FLUSH) {
+      groupSync();
+    }
+    return new Appended(seqs, ts);
+  }
+
+  /** Syncs at least everything this thread appended; one sync serves every waiting thread. */
+  private void groupSync() {
+    long mine = appendedTicket;
+    if (syncedTicket >= mine) {
+      return;
+    }
+    syncLock.lock();
+    try {
+      if (syncedTicket >= mine) {
+        return;
+      }
+      long target = appendedTicket;
+      pool.sync();
+      syncedTicket = target;
+    } finally {
+      syncLock.unlock();
+    }
+  }
+
+  private static long nowNs() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

@@ -1,0 +1,235 @@
+package io.plasmite.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few libc calls Java does not offer, through the Foreign Function &amp; Memory API: {@code
+ * open}/{@code close} for a descriptor to lock, {@code flock(2)} (the whole-file BSD lock the other
+ * plasmite tools take; Java's {@code FileChannel.lock} is an {@code fcntl} lock that does not
+ * exclude it), {@code posix_fallocate(3)} (so a full disk fails at create, not with SIGBUS later)
+ * and the {@code futex(2)} wait/wake pair for cross-process wake-ups. Linux only.
+ *
+ * <p>Every call returns the C result; a negative result comes with {@link #errno()} captured right
+ * after the call on this thread.
+ */
+final class NativeIo {
+  static final int O_RDONLY = 0;
+  static final int O_RDWR = 2;
+  static final int O_CLOEXEC = 0x80000;
+  static final int LOCK_SH = 1;
+  static final int LOCK_EX = 2;
+  static final int LOCK_NB = 4;
+  static final int LOCK_UN = 8;
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
+  static final int ENOSPC = 28;
+  static final int ETIMEDOUT = 110;
+  private static final long SYS_FUTEX = 202;
+  private static final int FUTEX_WAIT = 0;
+  private static final int FUTEX_WAKE = 1;
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final SymbolLookup LIBC = LINKER.defaultLookup();
+  private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+  private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+  private static final ThreadLocal<MemorySegment> STATE =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
+  private static final ThreadLocal<int[]> LAST_ERRNO = ThreadLocal.withInitial(() -> new int[1]);
+
+  private static final MethodHandle OPEN =
+      handle(
+          "open",
+          FunctionDescriptor.of(
+              ValueLayout.JAVA_INT,
+              ValueLayout.ADDRESS,
+              ValueLayout.JAVA_INT,
+              ValueLayout.JAVA_INT),
+          Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle CLOSE =
+      handle("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  private static final MethodHandle FLOCK =
+      handle(
+          "flock",
+          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  private static final MethodHandle FALLOCATE =
+      handleNoErrno(
+          "posix_fallocate",
+          FunctionDescriptor.of(
+              ValueLayout.JAVA_INT,
+              ValueLayout.JAVA_INT,
+              ValueLayout.JAVA_LONG,
+              ValueLayout.JAVA_LONG));
+  private static final MethodHandle SYSCALL6 =
+      handle(
+          "syscall",
+          FunctionDescriptor.of(
+              ValueLayout.JAVA_LONG,
+              ValueLayout.JAVA_LONG,
+              ValueLayout.ADDRESS,
+              ValueLayout.JAVA_INT,
+              ValueLayout.JAVA_INT,
+              ValueLayout.ADDRESS,
+              ValueLayout.ADDRESS,
+              ValueLayout.JAVA_INT),
+          Linker.Option.firstVariadicArg(1));
+  private static final StructLayout TIMESPEC =
+      java.lang.foreign.MemoryLayout.structLayout(
+          ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
+  private static final ThreadLocal<MemorySegment> TIMEOUT =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(TIMESPEC));
+
+  private NativeIo() {}
+
+  @SuppressWarnings("restricted")
+  private static MethodHandle handle(String name, FunctionDescriptor fd, Linker.Option... extra) {
+    Linker.Option[] options = new Linker.Option[extra.length + 1];
+    options[0] = CAPTURE_ERRNO;
+    System.arraycopy(extra, 0, options, 1, extra.length);
+    MethodHandle h =
+        LINKER.downcallHandle(
+            LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), fd, options);
+    return h;
+  }
+
+  @SuppressWarnings("restricted")
+  private static MethodHandle handleNoErrno(String name, FunctionDescriptor fd) {
+    return LINKER.downcallHandle(
+        LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(name)), fd);
+  }
+
+  /**
+   * The errno of this thread's last failed call here.
+   *
+   * @return errno
+   */
+  static int errno() {
+    return LAST_ERRNO.get()[0];
+  }
+
+  private static int saveErrno(MemorySegment state) {
+    int e = (int) ERRNO.get(state, 0L);
+    LAST_ERRNO.get()[0] = e;
+    return e;
+  }
+
+  static int open(String path, int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = STATE.get();
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, 0);
+      if (fd < 0) {
+        saveErrno(state);
+      }
+      return fd;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  static int close(int fd) {
+    try {
+      MemorySegment state = STATE.get();
+      int r = (int) CLOSE.invokeExact(state, fd);
+      if (r < 0) {
+        saveErrno(state);
+      }
+      return r;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** flock(2), retried on EINTR. */
+  static int flock(int fd, int operation) {
+    try {
+      MemorySegment state = STATE.get();
+      while (true) {
+        int r = (int) FLOCK.invokeExact(state, fd, operation);
+        if (r == 0) {
+          return 0;
+        }
+        if (saveErrno(state) != EINTR) {
+          return r;
+        }
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** posix_fallocate(3): returns 0 or an errno value (it does not set errno). */
+  static int fallocate(int fd, long offset, long length) {
+    try {
+      while (true) {
+        int r = (int) FALLOCATE.invokeExact(fd, offset, length);
+        if (r != EINTR) {
+          return r;
+        }
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * Sleeps while the 32-bit word at {@code address} equals {@code expected}, up to {@code
+   * timeoutNs}. Returns on a wake, a timeout, a signal or a changed word.
+   */
+  static void futexWait(MemorySegment word, int expected, long timeoutNs) {
+    try {
+      MemorySegment ts = TIMEOUT.get();
+      ts.set(ValueLayout.JAVA_LONG, 0, timeoutNs / 1_000_000_000L);
+      ts.set(ValueLayout.JAVA_LONG, 8, timeoutNs % 1_000_000_000L);
+      long r =
+          (long)
+              SYSCALL6.invokeExact(
+                  STATE.get(), SYS_FUTEX, word, FUTEX_WAIT, expected, ts, MemorySegment.NULL, 0);
+      if (r < 0) {
+        saveErrno(STATE.get());
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Wakes every waiter on the 32-bit word at {@code address}. */
+  static void futexWakeAll(MemorySegment word) {
+    try {
+      long r =
+          (long)
+              SYSCALL6.invokeExact(
+                  STATE.get(),
+                  SYS_FUTEX,
+                  word,
+                  FUTEX_WAKE,
+                  Integer.MAX_VALUE,
+                  MemorySegment.NULL,
+                  MemorySegment.NULL,
+                  0);
+      if (r < 0) {
+        saveErrno(STATE.get());
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException("native call failed", t);
+  }
+}

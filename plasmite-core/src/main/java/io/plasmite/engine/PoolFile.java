@@ -1,0 +1,354 @@
+package io.plasmite.engine;
+
+import static io.plasmite.format.PoolHeaderDescriptor.*;
+
+import io.plasmite.ErrorKind;
+import io.plasmite.PlasmiteException;
+import io.plasmite.format.FrameDescriptor;
+import io.plasmite.format.IndexDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One open pool file: its descriptor (for {@code flock}), the whole file mapped into memory, and
+ * the geometry checked at open. Appenders lock it; readers only map it.
+ *
+ * <p>Creation never overwrites: the file is built and preallocated under a temporary name and then
+ * hard-linked to its final name, which fails if that name exists. So no reader ever sees a
+ * half-initialised pool and a full disk fails at create.
+ */
+public final class PoolFile implements AutoCloseable {
+  private static final int O_CREAT = 0x40;
+  private static final int O_EXCL = 0x80;
+
+  private final Path path;
+  private final boolean writable;
+  private final int fd;
+  private final Arena arena;
+  private final MemorySegment file;
+  private final MemorySegment ring;
+  private final HeaderState geometry;
+  private final ReentrantLock jvmLock = new ReentrantLock();
+  private volatile boolean closed;
+
+  private PoolFile(Path path, boolean writable, int fd, Arena arena, MemorySegment file) {
+    this.path = path;
+    this.writable = writable;
+    this.fd = fd;
+    this.arena = arena;
+    this.file = file;
+    this.geometry = HeaderState.read(file);
+    this.ring = file.asSlice(geometry.ringOffset(), geometry.ringSize());
+  }
+
+  /**
+   * Creates a new pool file, refusing to replace an existing one.
+   *
+   * @param path the final path
+   * @param fileSize total size in bytes
+   * @param indexCapacity index slots
+   * @return the open, writable pool
+   * @throws PlasmiteException AlreadyExists, Usage (bad size), Permission, NotFound (no directory)
+   *     or Io (e.g. a full disk)
+   */
+  public static PoolFile create(Path path, long fileSize, long indexCapacity) {
+    HeaderState fresh = HeaderState.fresh(fileSize, indexCapacity);
+    if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw alreadyExists(path);
+    }
+    Path dir = path.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (AccessDeniedException e) {
+      throw PlasmiteException.of(ErrorKind.PERMISSION, "cannot create the pool directory", e)
+          .withPath(dir);
+    } catch (IOException e) {
+      throw PlasmiteException.of(ErrorKind.IO, "cannot create the pool directory", e).withPath(dir);
+    }
+    Path temp =
+        dir.resolve(
+            "."
+                + path.getFileName()
+                + ".creating-"
+                + ProcessHandle.current().pid()
+                + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    int fd = NativeIo.open(temp.toString(), NativeIo.O_RDWR | O_CREAT | O_EXCL);
+    if (fd < 0) {
+      throw openError(NativeIo.errno(), "cannot create the pool file", path);
+    }
+    boolean linked = false;
+    try {
+      int err = NativeIo.fallocate(fd, 0, fileSize);
+      if (err != 0) {
+        throw PlasmiteException.of(
+                ErrorKind.IO,
+                err == NativeIo.ENOSPC
+                    ? "no space left for a pool of " + fileSize + " bytes"
+                    : "cannot reserve " + fileSize + " bytes (errno " + err + ")")
+            .withPath(path)
+            .withHint(err == NativeIo.ENOSPC ? "free disk space or choose a smaller size" : null);
+      }
+      try (Arena init = Arena.ofConfined();
+          FileChannel ch =
+              FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize, init);
+        fresh.writeNew(seg);
+        seg.force();
+      } catch (IOException | UncheckedIOException e) {
+        throw PlasmiteException.of(ErrorKind.IO, "cannot initialise the pool file", e)
+            .withPath(path);
+      }
+      try {
+        Files.createLink(path, temp);
+        linked = true;
+      } catch (FileAlreadyExistsException e) {
+        throw alreadyExists(path);
+      } catch (IOException e) {
+        throw PlasmiteException.of(ErrorKind.IO, "cannot name the new pool file", e).withPath(path);
+      }
+      return map(path, fd, true);
+    } catch (RuntimeException e) {
+      if (!linked) {
+        NativeIo.close(fd);
+      }
+      throw e;
+    } finally {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // A leftover temporary file is harmless: it is never opened as a pool.
+      }
+    }
+  }
+
+  /**
+   * Opens an existing pool file and checks its header.
+   *
+   * @param path the pool file
+   * @param writable open for appends; when false the file is mapped read-only
+   * @return the open pool
+   * @throws PlasmiteException NotFound, Permission, Corrupt, Usage (unknown version) or Io
+   */
+  public static PoolFile open(Path path, boolean writable) {
+    int fd = NativeIo.open(path.toString(), writable ? NativeIo.O_RDWR : NativeIo.O_RDONLY);
+    if (fd < 0) {
+      throw openError(NativeIo.errno(), "cannot open the pool file", path);
+    }
+    try {
+      checkHeader(path, fd);
+      return map(path, fd, writable);
+    } catch (RuntimeException e) {
+      NativeIo.close(fd);
+      throw e;
+    }
+  }
+
+  private static void checkHeader(Path path, int fd) {
+    try (FileChannel ch = FileChannel.open(procPath(fd), StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < HEADER_BYTES) {
+        throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
+      }
+      ByteBuffer b = ByteBuffer.allocate(RESERVED_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+      while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+        // read the fixed fields
+      }
+      HeaderChecks.check(path, b, size);
+    } catch (IOException e) {
+      throw PlasmiteException.of(ErrorKind.IO, "cannot read the pool header", e).withPath(path);
+    }
+  }
+
+  private static PoolFile map(Path path, int fd, boolean writable) {
+    Arena arena = Arena.ofShared();
+    try (FileChannel ch =
+        writable
+            ? FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)
+            : FileChannel.open(procPath(fd), StandardOpenOption.READ)) {
+      MemorySegment seg =
+          ch.map(
+              writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY,
+              0,
+              ch.size(),
+              arena);
+      return new PoolFile(path, writable, fd, arena, seg);
+    } catch (IOException | RuntimeException e) {
+      arena.close();
+      if (e instanceof PlasmiteException p) {
+        throw p;
+      }
+      throw PlasmiteException.of(ErrorKind.IO, "cannot map the pool file", e).withPath(path);
+    }
+  }
+
+  private static Path procPath(int fd) {
+    // The same open file as the descriptor we lock, whatever happens to the name meanwhile.
+    return Path.of("/proc/self/fd/" + fd);
+  }
+
+  /**
+   * The path the pool was opened by.
+   *
+   * @return the path
+   */
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Whether appends are allowed.
+   *
+   * @return true if mapped read-write
+   */
+  public boolean writable() {
+    return writable;
+  }
+
+  /**
+   * The whole file.
+   *
+   * @return the mapped segment
+   */
+  public MemorySegment file() {
+    return file;
+  }
+
+  /**
+   * The ring of frames.
+   *
+   * @return a slice of {@link #file()}
+   */
+  public MemorySegment ring() {
+    return ring;
+  }
+
+  /**
+   * File size, index capacity and ring geometry as checked at open (pointers as of open).
+   *
+   * @return the header snapshot taken at open
+   */
+  public HeaderState geometry() {
+    return geometry;
+  }
+
+  /**
+   * The header now.
+   *
+   * @return a fresh snapshot
+   */
+  public HeaderState header() {
+    return HeaderState.read(file);
+  }
+
+  /**
+   * Takes the writer lock: this JVM's lock, then the file's exclusive {@code flock}.
+   *
+   * @throws PlasmiteException Io if the lock call fails
+   */
+  public void lock() {
+    jvmLock.lock();
+    int r = NativeIo.flock(fd, NativeIo.LOCK_EX);
+    if (r != 0) {
+      int errno = NativeIo.errno();
+      jvmLock.unlock();
+      throw PlasmiteException.of(ErrorKind.IO, "flock failed with errno " + errno).withPath(path);
+    }
+  }
+
+  /** Releases the writer lock. */
+  public void unlock() {
+    NativeIo.flock(fd, NativeIo.LOCK_UN);
+    jvmLock.unlock();
+  }
+
+  /**
+   * Writes the ring, index and header to disk, header last ({@code msync}).
+   *
+   * @throws PlasmiteException Io if the system refuses
+   */
+  public void sync() {
+    try {
+      ring.force();
+      if (geometry.indexCapacity() > 0) {
+        file.asSlice(HEADER_BYTES, geometry.indexCapacity() * IndexDescriptor.SLOT_BYTES).force();
+      }
+      file.asSlice(0, HEADER_BYTES).force();
+    } catch (UncheckedIOException e) {
+      throw PlasmiteException.of(ErrorKind.IO, "msync failed; the append is not durable", e)
+          .withPath(path);
+    }
+  }
+
+  /**
+   * Largest payload this pool accepts.
+   *
+   * @return bytes
+   */
+  public long maxPayloadBytes() {
+    return FrameDescriptor.maxPayloadBytes(geometry.ringSize());
+  }
+
+  /**
+   * Whether {@link #close()} has run.
+   *
+   * @return true once closed
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Unmaps the file and closes the descriptor. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    arena.close();
+    NativeIo.close(fd);
+  }
+
+  private static PlasmiteException openError(int errno, String what, Path path) {
+    return switch (errno) {
+      case 2 ->
+          PlasmiteException.of(ErrorKind.NOT_FOUND, "pool not found: " + path)
+              .withPath(path)
+              .withHint("create it first, e.g. `pls pool create NAME`");
+      case 13, 1, 30 ->
+          PlasmiteException.of(ErrorKind.PERMISSION, what + ": permission denied").withPath(path);
+      case 17 -> alreadyExists(path);
+      case 20 ->
+          PlasmiteException.of(ErrorKind.NOT_FOUND, "a parent of the pool path is not a directory")
+              .withPath(path);
+      default -> PlasmiteException.of(ErrorKind.IO, what + " (errno " + errno + ")").withPath(path);
+    };
+  }
+
+  private static PlasmiteException alreadyExists(Path path) {
+    return PlasmiteException.of(ErrorKind.ALREADY_EXISTS, "pool already exists: " + path)
+        .withPath(path)
+        .withHint("choose another name or delete the existing pool first");
+  }
+
+  static PlasmiteException corrupt(Path path, String message) {
+    return PlasmiteException.of(ErrorKind.CORRUPT, message).withPath(path);
+  }
+
+  static boolean isNoSuchFile(IOException e) {
+    return e instanceof NoSuchFileException;
+  }
+}
