@@ -29,7 +29,8 @@ public final class Appender {
   private final PoolFile pool;
   private final WakeChannel wake;
   private final ReentrantLock syncLock = new ReentrantLock();
-  private volatile long appendedTicket;
+  // File ranges written since the last sync, as (position, length) pairs; guarded by itself.
+  private final DirtyRanges dirty = new DirtyRanges();
   private volatile long syncedTicket;
 
   /**
@@ -130,7 +131,6 @@ public final class Appender {
         h = plan.next();
         seqs[i] = plan.seq();
       }
-      appendedTicket++;
     } finally {
       pool.unlock();
     }
@@ -138,14 +138,16 @@ public final class Appender {
       wake.wakeAll();
     }
     if (durability == Durability.FLUSH) {
-      groupSync();
+      groupSync(dirty.ticket());
     }
     return new Appended(seqs, ts);
   }
 
-  /** Syncs at least everything this thread appended; one sync serves every waiting thread. */
-  private void groupSync() {
-    long mine = appendedTicket;
+  /**
+   * Syncs at least everything up to {@code mine}: exactly the touched ranges, then the header
+   * page. One sync serves every thread waiting at the time (group commit).
+   */
+  private void groupSync(long mine) {
     if (syncedTicket >= mine) {
       return;
     }
@@ -154,9 +156,9 @@ public final class Appender {
       if (syncedTicket >= mine) {
         return;
       }
-      long target = appendedTicket;
-      pool.sync();
-      syncedTicket = target;
+      DirtyRanges.Batch batch = dirty.drain();
+      pool.sync(batch.ranges());
+      syncedTicket = batch.ticket();
     } finally {
       syncLock.unlock();
     }

@@ -5,7 +5,6 @@ import static io.plasmite.format.PoolHeaderDescriptor.*;
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
 import io.plasmite.format.FrameDescriptor;
-import io.plasmite.format.IndexDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -276,15 +275,16 @@ public final class PoolFile implements AutoCloseable {
   }
 
   /**
-   * Writes the ring, index and header to disk, header last ({@code msync}).
+   * Writes the given file ranges to disk, then the header page ({@code msync}; header last, so a
+   * header on disk never points at frames that are not).
    *
-   * @throws PlasmiteException Io if the system refuses
+   * @param ranges (position, length) pairs
+   * @throws PlasmiteException Io if the system refuses; the appends are then not durable
    */
-  public void sync() {
+  public void sync(long[] ranges) {
     try {
-      ring.force();
-      if (geometry.indexCapacity() > 0) {
-        file.asSlice(HEADER_BYTES, geometry.indexCapacity() * IndexDescriptor.SLOT_BYTES).force();
+      for (int i = 0; i < ranges.length; i += 2) {
+        file.asSlice(ranges[i], ranges[i + 1]).force();
       }
       file.asSlice(0, HEADER_BYTES).force();
     } catch (UncheckedIOException e) {
