@@ -45,11 +45,24 @@ public final class AppendPlanner {
           .withHint("create a larger pool or send a smaller message");
     }
     long frameBytes = FrameDescriptor.frameBytes(payloadBytes);
+    if (frameBytes > ringSize) {
+      throw PlasmiteException.of(
+              ErrorKind.USAGE,
+              "frame larger than ring: " + frameBytes + " bytes, the ring has " + ringSize)
+          .withHint("create a larger pool or send a smaller message");
+    }
     long head = h.head();
     long tail = h.tail();
     long oldest = h.oldestSeq();
-    if (head < 0 || head >= ringSize || tail < 0 || tail >= ringSize) {
-      throw corrupt("head " + head + " or tail " + tail + " outside the ring of " + ringSize);
+    // An unusable tail_next only sends drops down the slow path; head and tail must be sound.
+    if (!inRing(head, ringSize) || !inRing(tail, ringSize)) {
+      throw corrupt(
+          "ring pointers head "
+              + head
+              + ", tail "
+              + tail
+              + " must be 8-aligned and below the ring size "
+              + ringSize);
     }
     long tailNext = oldest == 0 ? tail : h.tailNext();
     if (oldest == 0 && head != tail) {
@@ -108,6 +121,10 @@ public final class AppendPlanner {
         intoEmpty ? newHead : tail == h.tail() ? h.tailNext() : nextAfter(ring, ringSize, tail);
     HeaderState next = h.withPointers(newHead, tail, newTailNext, oldest, seq);
     return new AppendPlan(seq, head, frameBytes, wrapOffset, drops, afterDrops, next);
+  }
+
+  private static boolean inRing(long off, long ringSize) {
+    return off >= 0 && off < ringSize && off % 8 == 0;
   }
 
   private static long free(long head, long tail, long ringSize, long oldest) {

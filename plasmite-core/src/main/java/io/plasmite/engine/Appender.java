@@ -80,8 +80,9 @@ public final class Appender {
           .withHint("check the file's permissions");
     }
     long max = pool.maxPayloadBytes();
+    long ringSize = pool.geometry().ringSize();
     for (byte[] p : payloads) {
-      if (p.length > max) {
+      if (p.length > max || FrameDescriptor.frameBytes(p.length) > ringSize) {
         throw PlasmiteException.of(
                 ErrorKind.USAGE,
                 "payload exceeds ring capacity: "
@@ -144,8 +145,8 @@ public final class Appender {
   }
 
   /**
-   * Syncs at least everything up to {@code mine}: exactly the touched ranges, then the header
-   * page. One sync serves every thread waiting at the time (group commit).
+   * Syncs at least everything up to {@code mine}: exactly the touched ranges, then the header page.
+   * One sync serves every thread waiting at the time (group commit).
    */
   private void groupSync(long mine) {
     if (syncedTicket >= mine) {

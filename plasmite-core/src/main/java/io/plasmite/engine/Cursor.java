@@ -149,7 +149,30 @@ public final class Cursor {
         return true;
       }
     }
-    return walkFromTail(tail, oldest);
+    if (walkFromTail(tail, oldest)) {
+      return true;
+    }
+    return skipDamagedTail(tail, oldest);
+  }
+
+  /**
+   * A writer that crashed while overwriting can leave the tail frame half-written (state Writing)
+   * until the next append repairs the header. Its successor is intact and {@code tail_next_off}
+   * says where it is: read on from there, counting the tail's seq as lost.
+   */
+  private boolean skipDamagedTail(long tail, long oldest) {
+    long tailNext = PoolHeaderDescriptor.getAcquire(file, PoolHeaderDescriptor.TAIL_NEXT_OFFSET);
+    if (tailNext <= 0
+        || tailNext == tail
+        || oldest != PoolHeaderDescriptor.oldestSeq(file)
+        || FrameDescriptor.stateAcquire(ring, tail) == FrameDescriptor.STATE_COMMITTED) {
+      return false;
+    }
+    if (nextSeq == oldest) {
+      recordGap(oldest, oldest);
+      nextSeq = oldest + 1;
+    }
+    return walkFromTail(tailNext, oldest + 1);
   }
 
   /** Follows the frame chain from the tail (whose first frame carries {@code oldest}). */

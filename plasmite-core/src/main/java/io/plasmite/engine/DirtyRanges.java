@@ -3,8 +3,8 @@ package io.plasmite.engine;
 import java.util.Arrays;
 
 /**
- * File ranges written by FLUSH appends and not yet synced, with a ticket counting the appends
- * that added them. Thread-safe; appenders add under the writer lock, the sync leader drains.
+ * File ranges written by FLUSH appends and not yet synced, with a ticket counting the appends that
+ * added them. Thread-safe; appenders add under the writer lock, the sync leader drains.
  */
 final class DirtyRanges {
   private long[] ranges = new long[32];

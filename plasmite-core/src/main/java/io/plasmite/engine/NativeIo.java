@@ -122,10 +122,14 @@ final class NativeIo {
     return e;
   }
 
+  /** Permission bits for files we create; the process umask still applies, as for any tool. */
+  static final int CREATE_MODE = 0666;
+
   static int open(String path, int flags) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = STATE.get();
-      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, 0);
+      int fd =
+          (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, CREATE_MODE);
       if (fd < 0) {
         saveErrno(state);
       }

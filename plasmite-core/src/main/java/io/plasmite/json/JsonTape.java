@@ -413,11 +413,7 @@ public final class JsonTape {
   private static PlasmiteException syntax(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
     String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    String what = e.getOriginalMessage();
-    int nl = what.indexOf('\n');
-    if (nl >= 0) {
-      what = what.substring(0, nl);
-    }
+    String what = plain(e.getOriginalMessage());
     PlasmiteException error = usage("invalid JSON" + where + ": " + what);
     if (at != null && at.getByteOffset() >= 0) {
       error = error.withOffset(at.getByteOffset());
@@ -425,6 +421,22 @@ public final class JsonTape {
       error = error.withOffset(at.getCharOffset());
     }
     return error;
+  }
+
+  /** Jackson's message without its advice on parser settings, which mean nothing to our users. */
+  private static String plain(String jackson) {
+    String what = jackson;
+    int nl = what.indexOf('\n');
+    if (nl >= 0) {
+      what = what.substring(0, nl);
+    }
+    return what.replaceAll(":? ?enable `[^`]*` to allow", "")
+        .replaceAll(
+            " \\(not recognized as one since Feature '[A-Z_]+' not enabled for parser\\)", "")
+        .replaceAll("Source: [^;\\]]*\\); ", "")
+        .replaceAll(
+            "JSON spec does not allow numbers to have plus signs", "a number may not start with +")
+        .strip();
   }
 
   private static PlasmiteException usage(String message) {

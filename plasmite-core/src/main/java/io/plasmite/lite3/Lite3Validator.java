@@ -133,6 +133,7 @@ public final class Lite3Validator {
     if (depth > Lite3Encoder.DEPTH_MAX) {
       throw fault("containers nest deeper than " + Lite3Encoder.DEPTH_MAX, c);
     }
+    need(c, NODE_SIZE_BYTES);
     int sizeKc = Lite3NodeDescriptor.sizeKc(buf, base + c);
     leafHeight = -1;
     lastHash = -1;
