@@ -6,8 +6,10 @@
 #   ln -s "$PWD/pls" ~/.local/bin/plasmite
 #
 # Environment:
-#   JAVA_HOME     tried first when looking for a JDK >= 25 (then /usr/lib/jvm/*, then PATH)
-#   PLS_JVM_DIR   where installed JDKs live instead of /usr/lib/jvm (tests point it elsewhere)
+#   JAVA_HOME       tried first when looking for a JDK >= 25 (then /usr/lib/jvm/*, then PATH)
+#   PLS_JVM_DIR     where installed JDKs live instead of /usr/lib/jvm (tests point it elsewhere)
+#   PLS_MAIN_CLASS  the class to run instead of io.plasmite.cli.Main, on the same class path
+#                   (./pls-conformance sets it to io.plasmite.cli.conformance.ConformanceMain)
 set -euo pipefail
 
 min_java=25
@@ -148,5 +150,12 @@ jar=$(cli_jar)
 # Most runs last well under a second, so start-up dominates (measured here: ~670 ms -> ~380 ms
 # for `pls version`): the serial collector starts no GC threads, and stopping at the C1 compiler
 # skips C2 work a short run never pays back. Long runs (serve, follow) give up some peak speed.
+# The engine calls flock, posix_fallocate and futex through java.lang.foreign: without
+# --enable-native-access the JDK prints a warning on stderr.
+# PLS_MAIN_CLASS is not passed on: a `pls` the program starts (PLASMITE_BIN=./pls in a conformance
+# run) must be the CLI again.
+main_class=${PLS_MAIN_CLASS:-io.plasmite.cli.Main}
+unset PLS_MAIN_CLASS
 exec "$java_home/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-  -cp "$jar:$target/lib/*" io.plasmite.cli.Main "$@"
+  --enable-native-access=ALL-UNNAMED \
+  -cp "$jar:$target/lib/*" "$main_class" "$@"

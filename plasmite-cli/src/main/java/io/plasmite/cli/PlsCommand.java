@@ -46,7 +46,7 @@ import picocli.CommandLine.RunLast;
     description = "Persistent JSON message pools for local and host-adjacent IPC.",
     synopsisSubcommandLabel = "COMMAND",
     versionProvider = BuildVersion.class,
-    subcommands = {VersionCommand.class, HelpCommand.class},
+    subcommands = {FeedCommand.class, VersionCommand.class, HelpCommand.class},
     footer = {
       "",
       "Top-level options precede the command: plasmite --dir ./pools follow chat",
