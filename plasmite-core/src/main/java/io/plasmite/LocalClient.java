@@ -191,6 +191,7 @@ public final class LocalClient {
   public void delete(PoolRef ref) {
     Path path = resolve(ref);
     try {
+      io.plasmite.engine.WakeChannel.delete(path);
       Files.delete(path);
     } catch (NoSuchFileException e) {
       throw PlasmiteException.of(ErrorKind.NOT_FOUND, "pool not found: " + path).withPath(path);

@@ -35,6 +35,14 @@ public final class Pool implements AutoCloseable {
     this.file = file;
     this.wake = WakeChannel.open(file.path());
     this.appender = file.writable() ? new Appender(file, wake) : null;
+    if (appender != null) {
+      try {
+        appender.recover();
+      } catch (RuntimeException e) {
+        file.close();
+        throw e;
+      }
+    }
   }
 
   /**
@@ -160,7 +168,7 @@ public final class Pool implements AutoCloseable {
   public Message getMessage(long seq) {
     RawMessage raw = read(seq);
     if (raw == null) {
-      HeaderState h = file.header();
+      HeaderState h = file.snapshot();
       throw PlasmiteException.of(
               ErrorKind.NOT_FOUND,
               "message "
@@ -187,13 +195,7 @@ public final class Pool implements AutoCloseable {
   }
 
   private RawMessage read(long seq) {
-    HeaderState h = file.header();
-    if (seq < 1 || h.isEmpty() || seq < h.oldestSeq() || seq > h.newestSeq()) {
-      return null;
-    }
-    Cursor c = new Cursor(file, seq);
-    RawMessage m = c.poll();
-    return m != null && m.seq() == seq ? m : null;
+    return Cursor.get(file, seq);
   }
 
   /**
@@ -227,7 +229,7 @@ public final class Pool implements AutoCloseable {
    * @return the info
    */
   public PoolInfo info() {
-    HeaderState h = file.header();
+    HeaderState h = file.snapshot();
     long oldestTime = -1;
     long newestTime = -1;
     if (!h.isEmpty()) {

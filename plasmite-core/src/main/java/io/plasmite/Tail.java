@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -27,6 +28,9 @@ import java.util.stream.StreamSupport;
  * }</pre>
  */
 public final class Tail implements Iterator<Message>, AutoCloseable {
+  private static final long STUCK_BACKOFF_NS = 1_000_000;
+  private static final int STUCK_SPINS = 100;
+
   private final PoolFile pool;
   private final WakeChannel wake;
   private final TailOptions options;
@@ -37,6 +41,7 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
   private long delivered;
   private boolean timedOut;
   private boolean ended;
+  private int stuckRounds;
   private volatile boolean cancelled;
 
   Tail(PoolFile pool, WakeChannel wake, TailOptions options) {
@@ -110,6 +115,18 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
         return false;
       }
       long seen = cursor.nextSeq() - 1;
+      if (PoolHeaderDescriptor.newestSeq(pool.file()) > seen) {
+        // Published but not readable yet: usually a writer racing us for a moment; if it lasts
+        // (a header being mended, a damaged frame), back off instead of spinning.
+        if (++stuckRounds < STUCK_SPINS) {
+          Thread.yield();
+        } else {
+          LockSupport.parkNanos(
+              Math.max(0, Math.min(STUCK_BACKOFF_NS, deadline - System.nanoTime())));
+        }
+        continue;
+      }
+      stuckRounds = 0;
       if (wake != null) {
         wake.await(pool.file(), seen, deadline);
       } else {

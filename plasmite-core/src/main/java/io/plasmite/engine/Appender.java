@@ -45,6 +45,21 @@ public final class Appender {
   }
 
   /**
+   * Mends the header if a writer was killed between two header stores (see {@link HeaderRepair});
+   * called when a pool is opened for writing.
+   */
+  public void recover() {
+    pool.lock();
+    try {
+      HeaderRepair.checked(pool, pool.header());
+    } catch (PlasmiteException e) {
+      // Beyond mending here: reads still work; appends report the damage.
+    } finally {
+      pool.unlock();
+    }
+  }
+
+  /**
    * Appends one payload.
    *
    * @param payload a Lite3 envelope
@@ -101,12 +116,13 @@ public final class Appender {
     try {
       // Stamped under the lock, so that times follow seqs across writers.
       ts = timestampNs >= 0 ? timestampNs : nowNs();
-      HeaderState h = pool.header();
+      // A writer killed between two header stores leaves a torn header; mend it first.
+      HeaderState h = HeaderRepair.checked(pool, pool.header());
       for (int i = 0; i < seqs.length; i++) {
         byte[] payload = payloads.get(i);
         AppendPlan plan = AppendPlanner.plan(h, ring, payload.length);
         if (plan.droppedFrames() > 0) {
-          plan.afterDrops().publishPointers(file);
+          plan.afterDrops().publishTail(file);
           VarHandle.releaseFence();
         }
         if (plan.wrapOffset() >= 0) {

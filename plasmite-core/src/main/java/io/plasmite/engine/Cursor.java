@@ -45,6 +45,40 @@ public final class Cursor {
   }
 
   /**
+   * Reads one message by seq: through its index slot when that validates (no allocation beyond the
+   * copy), else with a cursor walking from the tail.
+   *
+   * @param pool the open pool
+   * @param seq the seq wanted
+   * @return the message, or null if it is not retained
+   */
+  public static RawMessage get(PoolFile pool, long seq) {
+    MemorySegment file = pool.file();
+    long newest = PoolHeaderDescriptor.newestSeq(file);
+    long oldest = PoolHeaderDescriptor.oldestSeq(file);
+    if (seq < 1 || oldest == 0 || seq < oldest || seq > newest) {
+      return null;
+    }
+    long capacity = pool.geometry().indexCapacity();
+    if (capacity > 0) {
+      long slot = IndexDescriptor.slotPosition(capacity, seq);
+      long off = IndexDescriptor.ringOffset(file, slot);
+      MemorySegment ring = pool.ring();
+      if (IndexDescriptor.seq(file, slot) == seq
+          && off >= 0
+          && off % 8 == 0
+          && ring.byteSize() - off >= HEADER_BYTES) {
+        RawMessage[] out = new RawMessage[1];
+        if (FrameReader.read(file, ring, off, seq, out) == FrameReader.OK) {
+          return out[0];
+        }
+      }
+    }
+    RawMessage m = new Cursor(pool, seq).poll();
+    return m != null && m.seq() == seq ? m : null;
+  }
+
+  /**
    * The seq the next {@link #poll()} looks for.
    *
    * @return the next seq

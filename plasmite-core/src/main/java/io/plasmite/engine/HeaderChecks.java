@@ -71,6 +71,17 @@ final class HeaderChecks {
           .withPath(path)
           .withHint("open it with a plasmite release that supports those features");
     }
+    checkPointers(path, b, ringSize);
+  }
+
+  /**
+   * The checks of the five pointer words, which a reader racing an appender can see torn.
+   *
+   * @param path for error messages
+   * @param b the header bytes, little-endian
+   * @param ringSize the ring size
+   */
+  static void checkPointers(Path path, ByteBuffer b, long ringSize) {
     long head = b.getLong(HEAD_OFFSET);
     long tail = b.getLong(TAIL_OFFSET);
     long tailNext = b.getLong(TAIL_NEXT_OFFSET);

@@ -101,17 +101,48 @@ public record HeaderState(
   }
 
   /**
-   * Publishes the five pointer words; {@code newest_seq} goes last with release semantics, so a
-   * reader that sees it also sees every frame up to it.
+   * Publishes the five pointer words (release stores) in an order whose every prefix, if the writer
+   * dies between two stores, is either harmless or caught by {@link HeaderRepair}: the tail words
+   * first ({@code oldest_seq} leading, readers' overwrite guard), then {@code newest_seq} — the
+   * publication point for readers — and {@code head} last, so that a torn state shows the newest
+   * frame sitting at {@code head}.
    *
    * @param file the whole-file segment
    */
   public void publishPointers(MemorySegment file) {
-    setRelease(file, TAIL_NEXT_OFFSET, tailNext);
-    setRelease(file, TAIL_OFFSET, tail);
-    setRelease(file, OLDEST_SEQ_OFFSET, oldestSeq);
-    setRelease(file, HEAD_OFFSET, head);
+    publishTail(file);
     setRelease(file, NEWEST_SEQ_OFFSET, newestSeq);
+    setRelease(file, HEAD_OFFSET, head);
+  }
+
+  /**
+   * Publishes only {@code oldest_seq}, {@code tail} and {@code tail_next} (the drop step of an
+   * append, before any dropped byte is overwritten).
+   *
+   * @param file the whole-file segment
+   */
+  public void publishTail(MemorySegment file) {
+    setRelease(file, OLDEST_SEQ_OFFSET, oldestSeq);
+    setRelease(file, TAIL_OFFSET, tail);
+    setRelease(file, TAIL_NEXT_OFFSET, tailNext);
+  }
+
+  /**
+   * Whether the words could be a header the writer publishes: pointers 8-aligned inside the ring,
+   * {@code oldest <= newest}, and an empty pool's pointers together.
+   *
+   * @return true if the open-time checks pass
+   */
+  public boolean plausible() {
+    for (long off : new long[] {head, tail, tailNext}) {
+      if (off < 0 || off >= ringSize || off % 8 != 0) {
+        return false;
+      }
+    }
+    if (oldestSeq == 0) {
+      return head == tail && tailNext == tail;
+    }
+    return Long.compareUnsigned(oldestSeq, newestSeq) <= 0;
   }
 
   /**

@@ -32,6 +32,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class PoolFile implements AutoCloseable {
   private static final int O_CREAT = 0x40;
   private static final int O_EXCL = 0x80;
+  private static final int TORN_READ_ATTEMPTS = 1000;
 
   private final Path path;
   private final boolean writable;
@@ -162,14 +163,32 @@ public final class PoolFile implements AutoCloseable {
       if (size < HEADER_BYTES) {
         throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
       }
-      ByteBuffer b = ByteBuffer.allocate(RESERVED_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
-      while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-        // read the fixed fields
+      ByteBuffer b = readHeader(ch);
+      for (int attempt = 1; ; attempt++) {
+        try {
+          HeaderChecks.check(path, b, size);
+          return;
+        } catch (PlasmiteException e) {
+          // An appender in another process may be between two pointer stores: look again
+          // before calling the file corrupt.
+          if (e.kind() != ErrorKind.CORRUPT || attempt == TORN_READ_ATTEMPTS) {
+            throw e;
+          }
+          Thread.yield();
+          b = readHeader(ch);
+        }
       }
-      HeaderChecks.check(path, b, size);
     } catch (IOException e) {
       throw PlasmiteException.of(ErrorKind.IO, "cannot read the pool header", e).withPath(path);
     }
+  }
+
+  private static ByteBuffer readHeader(FileChannel ch) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(RESERVED_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+    while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+      // keep reading: a read may return fewer bytes than asked
+    }
+    return b;
   }
 
   private static PoolFile map(Path path, int fd, boolean writable) {
@@ -251,6 +270,21 @@ public final class PoolFile implements AutoCloseable {
    */
   public HeaderState header() {
     return HeaderState.read(file);
+  }
+
+  /**
+   * The header now, read again while it looks torn by a concurrent appender (a bounded number of
+   * times; then the last reading is returned).
+   *
+   * @return a plausible snapshot, if one could be had
+   */
+  public HeaderState snapshot() {
+    HeaderState h = HeaderState.read(file);
+    for (int attempt = 1; attempt < TORN_READ_ATTEMPTS && !h.plausible(); attempt++) {
+      Thread.yield();
+      h = HeaderState.read(file);
+    }
+    return h;
   }
 
   /**

@@ -34,11 +34,9 @@ public final class WakeChannel implements AutoCloseable {
   private static final VarHandle INT =
       ValueLayout.JAVA_INT.withOrder(java.nio.ByteOrder.nativeOrder()).varHandle();
 
-  private final Arena arena;
   private final MemorySegment words;
 
-  private WakeChannel(Arena arena, MemorySegment words) {
-    this.arena = arena;
+  private WakeChannel(MemorySegment words) {
     this.words = words;
   }
 
@@ -53,7 +51,9 @@ public final class WakeChannel implements AutoCloseable {
     if (!Files.isDirectory(shm)) {
       return null;
     }
-    Arena arena = Arena.ofShared();
+    // Unmapped by the garbage collector, never explicitly: a reader may be asleep on the word
+    // (inside a native call) when its pool is closed.
+    Arena arena = Arena.ofAuto();
     try (FileChannel ch =
         FileChannel.open(
             shm.resolve("plasmite-" + key(poolPath) + ".wake"),
@@ -63,9 +63,8 @@ public final class WakeChannel implements AutoCloseable {
       if (ch.size() < 64) {
         ch.write(java.nio.ByteBuffer.allocate(64), 0);
       }
-      return new WakeChannel(arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, 64, arena));
+      return new WakeChannel(ch.map(FileChannel.MapMode.READ_WRITE, 0, 64, arena));
     } catch (IOException | RuntimeException e) {
-      arena.close();
       return null;
     }
   }
@@ -140,8 +139,22 @@ public final class WakeChannel implements AutoCloseable {
     }
   }
 
+  /** Nothing to release eagerly; the mapping goes with the last reference. */
   @Override
   public void close() {
-    arena.close();
+    // The arena is automatic; see open().
+  }
+
+  /**
+   * Removes a pool's wake file (when the pool itself is deleted).
+   *
+   * @param poolPath the pool file, before it is deleted
+   */
+  public static void delete(Path poolPath) {
+    try {
+      Files.deleteIfExists(Path.of("/dev/shm").resolve("plasmite-" + key(poolPath) + ".wake"));
+    } catch (IOException | RuntimeException e) {
+      // A leftover wake file is harmless: 64 bytes, reused if the pool is created again.
+    }
   }
 }
