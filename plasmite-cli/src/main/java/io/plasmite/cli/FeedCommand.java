@@ -3,16 +3,22 @@ package io.plasmite.cli;
 import io.plasmite.Durability;
 import io.plasmite.ErrorKind;
 import io.plasmite.LocalClient;
-import io.plasmite.Message;
 import io.plasmite.PlasmiteException;
 import io.plasmite.Pool;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
 import io.plasmite.json.CanonicalJsonWriter;
-import io.plasmite.json.Rfc3339;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,17 +28,31 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pls feed POOL [DATA]}: appends messages to a local pool and prints one receipt per
- * message, {@code {"meta":{"tags":[...]},"seq":N,"time":"..."}} when stdout is not a terminal, a
- * short human line when it is.
+ * {@code pls feed POOL [DATA]}: appends messages to a local pool and prints one receipt per message
+ * ({@link Receipts}).
  *
- * <p>The data comes from {@link FeedInput}: the inline {@code DATA}, or JSON Lines on stdin. Each
- * record is appended as soon as it is read, so with several records a failure (say a record that is
- * not an object: Usage, exit 2) leaves the earlier ones appended and their receipts printed.
+ * <p>The data is the inline {@code DATA}, the file of {@code -f/--file} ({@code -} for stdin), or
+ * piped stdin; streams are split into records by {@link FeedInput} in the mode of {@code -i} and
+ * appended by {@link FeedIngest} in batches. With {@code --errors stop} (the default) the first bad
+ * record ends the run after the records before it were appended and their receipts printed; with
+ * {@code --errors skip} each bad record gets an {@code ingest_skip} notice on stderr, a summary
+ * follows, and the exit status is 1.
  */
 @Command(
     name = "feed",
-    description = "Append JSON messages to a pool (inline DATA, or JSON Lines on stdin).")
+    description = "Append JSON messages to a pool (inline DATA, a file, or stdin).",
+    footer = {
+      "",
+      "Examples:",
+      "  plasmite feed foo '{\"hello\": \"world\"}'",
+      "  plasmite feed foo --tag sev1 '{\"msg\": \"alert\"}'",
+      "  jq -c '.[]' data.json | plasmite feed foo",
+      "  plasmite feed foo -f events.jsonl",
+      "  plasmite feed bar --create '{\"first\": \"message\"}'",
+      "",
+      "Receipts are human-readable on a terminal and JSON when piped.",
+      "--errors skip continues after bad records and exits 1 if any were rejected."
+    })
 public final class FeedCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private HelpOption help;
@@ -44,29 +64,62 @@ public final class FeedCommand implements Callable<Integer> {
       index = "1",
       arity = "0..1",
       paramLabel = "DATA",
-      description = "A JSON object; without it, JSON Lines are read from stdin.")
+      description = "Inline JSON object; without it, --file or stdin is read.")
   private String data;
 
-  @Option(names = "--tag", paramLabel = "TAG", description = "Tag the message (repeatable).")
+  @Option(names = "--tag", paramLabel = "TAG", description = "Tag the messages (repeatable).")
   private List<String> tags = new ArrayList<>();
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "PATH",
+      description = "Input file (JSON value or stream; - for stdin).")
+  private String file;
 
   @Option(
       names = "--durability",
       paramLabel = "MODE",
-      defaultValue = "fast",
+      completionCandidates = Candidates.Durability.class,
       description = "fast (default) or flush (msync before the receipt).")
   private String durability = "fast";
 
-  @Option(
-      names = "--create",
-      description = "Create the pool (default size 1M) if it does not exist.")
+  @Option(names = "--create", description = "Create the pool if it is missing.")
   private boolean create;
 
   @Option(
       names = "--create-size",
       paramLabel = "SIZE",
-      description = "Size of a pool made by --create: bytes, or N with K, M or G.")
+      description = "Pool size when creating (bytes or K/M/G; requires --create).")
   private String createSize;
+
+  @Option(
+      names = "--retry",
+      paramLabel = "N",
+      description = "Retry count for transient failures (default 0).")
+  private int retry;
+
+  @Option(
+      names = "--retry-delay",
+      paramLabel = "DUR",
+      description = "Delay between retries (e.g. 50ms, 1s; requires --retry).")
+  private String retryDelay;
+
+  @Option(
+      names = {"-i", "--in"},
+      paramLabel = "MODE",
+      completionCandidates = Candidates.InputMode.class,
+      description = "Input mode for file or stdin: auto, jsonl, json, seq, jq (default auto).")
+  private String input = "auto";
+
+  @Option(
+      names = {"-e", "--errors"},
+      paramLabel = "POLICY",
+      completionCandidates = Candidates.ErrorPolicy.class,
+      description = "Bad records in file/stdin input: stop (default) or skip.")
+  private String errors = "stop";
+
+  @Option(names = "--json", description = "Print JSON receipts even on a terminal.")
+  private boolean json;
 
   /** Creates the command; picocli instantiates it. */
   public FeedCommand() {}
@@ -74,36 +127,170 @@ public final class FeedCommand implements Callable<Integer> {
   /**
    * Appends every record of the input.
    *
-   * @return 0 when every record was appended
+   * @return 0 when every record was appended, 1 when {@code --errors skip} skipped some
    * @throws PlasmiteException on the first failure, which decides the exit status
    */
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
     PlsCommand pls = PlsCommand.of(spec);
     Streams streams = pls.streams();
+    PoolRef ref = PoolArgs.remoteCapable(pool);
     if (createSize != null && !create) {
       throw PlasmiteException.of(ErrorKind.USAGE, "--create-size requires --create")
           .withHint("Add --create or remove --create-size.");
     }
-    Durability mode = parseDurability(durability);
-    long size = createSize == null ? PoolOptions.DEFAULT_SIZE_BYTES : parseSize(createSize);
-    if (pool.contains("://")) {
-      throw PlasmiteException.of(ErrorKind.USAGE, "remote pools are not supported by feed yet")
-          .withHint("Name a local pool, or a path to one.");
+    if (retryDelay != null && retry == 0) {
+      throw PlasmiteException.of(ErrorKind.USAGE, "--retry-delay requires --retry")
+          .withHint("Add --retry or remove --retry-delay.");
     }
-    PoolRef ref = PoolRef.name(pool);
+    if (retry < 0) {
+      throw PlasmiteException.of(ErrorKind.USAGE, "--retry must not be negative")
+          .withHint("Use --retry N with N >= 0.");
+    }
+    if (data != null && file != null) {
+      throw PlasmiteException.of(ErrorKind.USAGE, "multiple data inputs provided")
+          .withHint("Use only one of DATA, --file, or stdin.");
+    }
+    Durability mode = Args.durability(durability);
+    Duration delay = retryDelay == null ? Duration.ofMillis(50) : Args.duration(retryDelay);
+    FeedInput.Mode inMode = FeedInput.Mode.parse(input);
+    boolean skip =
+        switch (errors) {
+          case "stop" -> false;
+          case "skip" -> true;
+          default ->
+              throw PlasmiteException.of(
+                      ErrorKind.USAGE,
+                      "invalid value '" + errors + "' for '--errors': use stop or skip")
+                  .withHint("Try `plasmite feed --help`.");
+        };
+    if (skip && inMode == FeedInput.Mode.JQ) {
+      throw PlasmiteException.of(ErrorKind.USAGE, "skip is not supported for jq-style streams")
+          .withHint("Use --in jsonl or --in auto for resyncable streams.");
+    }
+    long size = createSize == null ? PoolOptions.DEFAULT_SIZE_BYTES : Args.size(createSize);
     LocalClient client = new LocalClient().withPoolDir(pls.poolDir());
-    boolean singleInput = data != null || streams.inIsTerminal();
+    boolean singleInput = data != null || file != null || streams.inIsTerminal();
+    Receipts receipts = new Receipts(streams.out(), streams.outIsTerminal() && !json, tags);
     try (Pool target = open(client, ref, size, mode, singleInput)) {
-      FeedInput input = FeedInput.select(data, streams);
-      for (String record = input.next(); record != null; record = input.next()) {
-        printReceipt(streams, target.appendJsonNow(record, tags, mode));
+      if (data != null) {
+        feedInline(target, mode, delay, receipts);
+        return 0;
       }
-      if (input.recordsRead() == 0) {
-        throw FeedInput.missingData();
+      if (file == null && streams.inIsTerminal()) {
+        throw missingData();
       }
+      InputStream in = file == null || file.equals("-") ? streams.in() : openFile(file);
+      Progress progress = null;
+      if (file != null
+          && !file.equals("-")
+          && streams.errIsTerminal()
+          && !streams.outIsTerminal()) {
+        long total = Files.size(Path.of(file));
+        if (total >= Progress.MIN_BYTES) {
+          progress = new Progress(streams, file, total);
+          in = progress.wrap(in);
+        }
+      }
+      FeedIngest ingest = new FeedIngest(target, tags, mode, skip, retry, delay);
+      ingest.onAppended(receipts::write);
+      ingest.onSkipped(failure -> skipNotice(pls, target, failure));
+      if (progress != null) {
+        ingest.afterBatch(progress::update);
+      }
+      FeedIngest.Outcome outcome;
+      try (InputStream source = in) {
+        outcome = ingest.run(new FeedInput(source, inMode));
+      } finally {
+        if (progress != null) {
+          progress.clear();
+        }
+      }
+      if (outcome.total() == 0) {
+        throw missingData();
+      }
+      if (outcome.failed() > 0) {
+        Notices.emit(
+            pls,
+            "ingest_summary",
+            "feed",
+            pool,
+            "Finished with "
+                + outcome.failed()
+                + " skipped record"
+                + (outcome.failed() == 1 ? "" : "s")
+                + ".",
+            w -> {
+              w.key("failed").value(outcome.failed());
+              w.key("ok").value(outcome.ok());
+              w.key("pool_path").value(target.path().toString());
+              w.key("total").value(outcome.total());
+            });
+        return 1;
+      }
+      return 0;
     }
-    return 0;
+  }
+
+  private void feedInline(Pool target, Durability mode, Duration delay, Receipts receipts) {
+    if (data.getBytes(StandardCharsets.UTF_8).length > FeedInput.MAX_RECORD_BYTES) {
+      throw PlasmiteException.of(ErrorKind.USAGE, "record exceeds size limit")
+          .withHint(
+              "A message is at most " + FeedInput.MAX_RECORD_BYTES + " bytes of JSON; split it.");
+    }
+    byte[] payload;
+    try {
+      payload = io.plasmite.lite3.Lite3Encoder.encodeEnvelope(tags, data);
+    } catch (PlasmiteException e) {
+      String m = String.valueOf(e.getMessage());
+      if (m.startsWith("data must be object") || e.kind() != ErrorKind.USAGE) {
+        throw e;
+      }
+      throw PlasmiteException.of(ErrorKind.USAGE, "invalid json", e)
+          .withHint("Provide a single JSON value (e.g. '{\"x\":1}').");
+    }
+    // One record through the batch path keeps the retry rules in one place.
+    FeedIngest single = new FeedIngest(target, tags, mode, false, retry, delay);
+    single.onAppended(receipts::write);
+    single.appendOne(payload);
+  }
+
+  private static InputStream openFile(String file) {
+    try {
+      return new FileInputStream(file);
+    } catch (FileNotFoundException e) {
+      boolean missing = !Files.exists(Path.of(file));
+      throw PlasmiteException.of(
+              missing ? ErrorKind.NOT_FOUND : ErrorKind.IO, "failed to read data file", e)
+          .withPath(file);
+    }
+  }
+
+  private void skipNotice(PlsCommand pls, Pool target, FeedIngest.Failure f) {
+    String message =
+        switch (f.errorKind()) {
+          case "Parse" -> "Skipped invalid JSON.";
+          case "Oversize" -> "Skipped oversized record.";
+          default -> "Skipped record: " + f.message() + ".";
+        };
+    Notices.emit(
+        pls,
+        "ingest_skip",
+        "feed",
+        pool,
+        message,
+        w -> {
+          w.key("error_kind").value(f.errorKind());
+          w.key("index").value(f.index());
+          if (f.line() > 0) {
+            w.key("line").value(f.line());
+          }
+          w.key("mode").value(f.mode().label());
+          w.key("pool_path").value(target.path().toString());
+          if (f.snippet() != null) {
+            w.key("snippet").value(f.snippet());
+          }
+        });
   }
 
   private Pool open(
@@ -129,6 +316,16 @@ public final class FeedCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The error for an input without a single record.
+   *
+   * @return a Usage error, {@code missing data input}
+   */
+  static PlasmiteException missingData() {
+    return PlasmiteException.of(ErrorKind.USAGE, "missing data input")
+        .withHint("Provide JSON via DATA, --file, or pipe JSON to stdin.");
+  }
+
   /** The Rust CLI's wording: an exact command to retry with when argv says everything. */
   private String missingPoolHint(Durability mode, boolean singleInput) {
     if (pool.contains("/")) {
@@ -147,9 +344,29 @@ public final class FeedCommand implements Callable<Integer> {
     if (data != null) {
       tokens.add(data);
     }
+    if (file != null) {
+      tokens.add("--file");
+      tokens.add(file);
+    }
     if (mode != Durability.FAST) {
       tokens.add("--durability");
       tokens.add("flush");
+    }
+    if (retry > 0) {
+      tokens.add("--retry");
+      tokens.add(Integer.toString(retry));
+    }
+    if (retryDelay != null) {
+      tokens.add("--retry-delay");
+      tokens.add(retryDelay);
+    }
+    if (!input.equals("auto")) {
+      tokens.add("--in");
+      tokens.add(input);
+    }
+    if (!errors.equals("stop")) {
+      tokens.add("--errors");
+      tokens.add(errors);
     }
     StringBuilder command = new StringBuilder();
     for (String t : tokens) {
@@ -159,7 +376,7 @@ public final class FeedCommand implements Callable<Integer> {
   }
 
   /** A command-line token as is when it is plain, else as a JSON string (shell-agnostic). */
-  private static String token(String text) {
+  static String token(String text) {
     boolean plain = !text.isEmpty();
     for (int i = 0; i < text.length() && plain; i++) {
       char c = text.charAt(i);
@@ -173,76 +390,68 @@ public final class FeedCommand implements Callable<Integer> {
     return json.toString();
   }
 
-  private static Durability parseDurability(String text) {
-    return switch (text) {
-      case "fast" -> Durability.FAST;
-      case "flush" -> Durability.FLUSH;
-      default ->
-          throw PlasmiteException.of(ErrorKind.USAGE, "invalid durability: " + text)
-              .withHint("Use --durability fast or --durability flush.");
-    };
-  }
-
   /**
-   * Parses {@code N[K|M|G]}: bytes, or binary kilo-, mega- or gigabytes (case-insensitive, an
-   * optional trailing {@code B}).
+   * A progress line on stderr (a terminal) while a large file is fed with stdout redirected: bytes
+   * read, records appended and the rate, redrawn four times a second, erased at the end.
    */
-  static long parseSize(String text) {
-    String s = text.strip().toUpperCase(Locale.ROOT);
-    if (s.length() > 1 && s.endsWith("B")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    int shift = 0;
-    if (!s.isEmpty()) {
-      switch (s.charAt(s.length() - 1)) {
-        case 'K' -> shift = 10;
-        case 'M' -> shift = 20;
-        case 'G' -> shift = 30;
-        default -> {}
-      }
-    }
-    String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
-    if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw invalidSize(text);
-    }
-    try {
-      long n = Long.parseLong(digits);
-      if (n > (Long.MAX_VALUE >> shift)) {
-        throw invalidSize(text);
-      }
-      return n << shift;
-    } catch (NumberFormatException e) {
-      throw invalidSize(text);
-    }
-  }
+  static final class Progress {
+    static final long MIN_BYTES = 8L << 20;
 
-  private static PlasmiteException invalidSize(String text) {
-    return PlasmiteException.of(ErrorKind.USAGE, "invalid size: " + text)
-        .withHint("Use bytes or a number with K, M or G, e.g. --create-size 4M.");
-  }
+    private final Streams streams;
+    private final String name;
+    private final long total;
+    private final long startNs = System.nanoTime();
+    private long read;
+    private long batches;
+    private long lastDrawNs;
 
-  private static void printReceipt(Streams streams, Message message) {
-    if (streams.outIsTerminal()) {
-      String line = "fed seq=" + message.seq() + " at " + Rfc3339.format(message.timeNs());
-      if (!message.tags().isEmpty()) {
-        line += "  tags: " + String.join(",", message.tags());
+    Progress(Streams streams, String name, long total) {
+      this.streams = streams;
+      this.name = name;
+      this.total = total;
+    }
+
+    InputStream wrap(InputStream in) {
+      return new FilterInputStream(in) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            read += n;
+          }
+          return n;
+        }
+      };
+    }
+
+    void update() {
+      batches++;
+      long now = System.nanoTime();
+      if (now - lastDrawNs < 250_000_000L) {
+        return;
       }
-      streams.out().println(line);
-      streams.out().flush();
-      return;
+      lastDrawNs = now;
+      double seconds = Math.max(1e-3, (now - startNs) / 1e9);
+      long percent = total == 0 ? 100 : Math.min(100, read * 100 / total);
+      streams
+          .err()
+          .print(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "\rfeeding %s: %d%% (%s of %s, %.1f MB/s)\u001b[K",
+                  name,
+                  percent,
+                  Human.bytes(read),
+                  Human.bytes(total),
+                  read / seconds / 1e6));
+      streams.err().flush();
     }
-    CanonicalJsonWriter json = new CanonicalJsonWriter(false);
-    json.startObject().key("meta").startObject().key("tags").startArray();
-    for (String tag : message.tags()) {
-      json.value(tag);
+
+    void clear() {
+      if (lastDrawNs != 0) {
+        streams.err().print("\r\u001b[K");
+        streams.err().flush();
+      }
     }
-    json.endArray().endObject();
-    json.key("seq").value(message.seq());
-    json.key("time").value(Rfc3339.format(message.timeNs()));
-    json.endObject();
-    byte[] bytes = json.toByteArray();
-    streams.out().write(bytes, 0, bytes.length);
-    streams.out().write('\n');
-    streams.out().flush();
   }
 }

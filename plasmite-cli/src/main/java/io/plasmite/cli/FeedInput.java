@@ -2,225 +2,837 @@ package io.plasmite.cli;
 
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
- * The records {@code pls feed} appends, one at a time: the JSON text of each message's {@code
- * data}. Parsing and validating that text ({@code json.md} §1: strict JSON, an object, depth) is
- * the engine's job when the record is appended; this class only splits the input into records.
+ * Splits a {@code feed} input stream into records, without holding the stream in memory: the JSON
+ * text of each message's {@code data}, in batches ({@link Batch}). Validating the JSON ({@code
+ * json.md} §1) is the encoder's job; this class only finds where records begin and end, and reports
+ * records it cannot frame (over 1 MiB, or cut off by the end of the input) as failures in their
+ * place, so that they are reported in input order.
  *
- * <p>Sources today: the inline {@code DATA} argument (one record), or, when it is absent, standard
- * input as JSON Lines (one value per line; blank lines skipped). A record over 1 MiB is refused
- * with a Usage error, as {@code cli.md} requires for every input mode.
+ * <p>Input modes ({@code cli.md}, "Input modes for feed"):
  *
- * <pre>{@code
- * FeedInput input = FeedInput.select(data, streams);
- * for (String record = input.next(); record != null; record = input.next()) {
- *   pool.appendJsonNow(record, tags, durability);
- * }
- * if (input.recordsRead() == 0) throw FeedInput.missingData();
- * }</pre>
+ * <ul>
+ *   <li>{@code auto}: sniffs the first 8 KiB / 8 lines: a {@code 0x1E} byte means {@code seq}; a
+ *       first non-blank line starting {@code data:}, {@code event:}, {@code id:} or {@code :} means
+ *       Server-Sent Events; anything else is JSON Lines where a line that starts with {@code {} or
+ *       {@code [} and leaves brackets open continues on the next lines (pretty-printed records).
+ *   <li>{@code jsonl}: one record per non-blank line.
+ *   <li>{@code json}: the whole input is one record.
+ *   <li>{@code seq}: RFC 7464 JSON text sequences, records separated by {@code 0x1E}.
+ *   <li>{@code jq}: concatenated JSON values, separated by whitespace or nothing.
+ * </ul>
  *
- * <p>Extending it to the other input modes of {@code cli.md} ({@code -f/--file}, {@code -i
- * auto|jsonl|json|seq|jq}, {@code -e skip}) means adding a {@link RecordReader} per format and
- * choosing among them in {@link #select}; {@link FeedCommand} only calls {@link #next()}.
+ * <p>Reading pauses: when a batch holds records and the source has no more bytes ready (a pipe fed
+ * slowly, a terminal), {@link #next} returns the batch instead of blocking, so records are appended
+ * as they come.
  */
 final class FeedInput {
-  /** The largest record accepted, in bytes of UTF-8 ({@code json.md} §1 rule 7). */
+  /** The largest record accepted, in bytes ({@code json.md} §1 rule 7). */
   static final int MAX_RECORD_BYTES = 1 << 20;
 
-  /** Splits one source into records. */
-  @FunctionalInterface
-  interface RecordReader {
+  /** Input excerpts in notices are cut to this many bytes. */
+  static final int SNIPPET_BYTES = 200;
+
+  private static final int SNIFF_BYTES = 8 * 1024;
+  private static final int SNIFF_LINES = 8;
+  private static final int READ_CHUNK = 256 * 1024;
+  private static final long BATCH_AGE_NS = 5_000_000;
+
+  /** How the input is split. */
+  enum Mode {
+    /** Detect from the first bytes. */
+    AUTO,
+    /** One record per line. */
+    JSONL,
+    /** The whole input is one record. */
+    JSON,
+    /** RFC 7464. */
+    SEQ,
+    /** Concatenated values. */
+    JQ,
+    /** Server-Sent Events (reached through auto only). */
+    EVENT;
+
     /**
-     * Reads the next record.
+     * The name on the command line and in notices.
      *
-     * @return its JSON text, or null at the end of the input
-     * @throws IOException if reading fails
+     * @return e.g. {@code jsonl}
      */
-    String next() throws IOException;
-  }
-
-  private final RecordReader reader;
-  private long recordsRead;
-
-  private FeedInput(RecordReader reader) {
-    this.reader = reader;
-  }
-
-  /**
-   * Chooses the source the way {@code pls feed} does: the inline data when given, else standard
-   * input when it is not a terminal.
-   *
-   * @param data the {@code DATA} argument, or null
-   * @param streams the process's streams
-   * @return the input
-   * @throws PlasmiteException Usage {@code missing data input} when there is no data argument and
-   *     standard input is a terminal
-   */
-  static FeedInput select(String data, Streams streams) {
-    if (data != null) {
-      return inline(data);
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
-    if (streams.inIsTerminal()) {
-      throw missingData();
+
+    /**
+     * Parses {@code -i}.
+     *
+     * @param text the value
+     * @return the mode
+     * @throws PlasmiteException Usage for an unknown mode
+     */
+    static Mode parse(String text) {
+      return switch (text) {
+        case "auto" -> AUTO;
+        case "jsonl" -> JSONL;
+        case "json" -> JSON;
+        case "seq" -> SEQ;
+        case "jq" -> JQ;
+        default ->
+            throw PlasmiteException.of(
+                    ErrorKind.USAGE,
+                    "invalid value '" + text + "' for '--in': use auto, jsonl, json, seq or jq")
+                .withHint("Try `plasmite feed --help`.");
+      };
     }
-    return jsonLines(streams.in());
   }
 
   /**
-   * One record given on the command line.
-   *
-   * @param data the JSON text
-   * @return the input
+   * Records framed from the input, in order: each entry is either a record (bytes in {@link #data})
+   * or a framing failure ({@link #failKind} set). {@link #payload} and {@link #error} are filled by
+   * the encoder.
    */
-  static FeedInput inline(String data) {
-    String[] pending = {data};
-    return new FeedInput(
-        () -> {
-          String record = pending[0];
-          pending[0] = null;
-          if (record != null && utf8Length(record) > MAX_RECORD_BYTES) {
-            throw tooLarge();
-          }
-          return record;
-        });
-  }
+  static final class Batch {
+    byte[] data = new byte[64 * 1024];
+    int size;
+    int count;
+    int[] off = new int[256];
+    int[] len = new int[256];
+    long[] line = new long[256];
+    long[] index = new long[256];
+    String[] failKind = new String[256];
+    String[] failMessage = new String[256];
+    String[] snippet = new String[256];
+    byte[][] payload;
+    PlasmiteException[] error;
+    Mode mode;
+    long startedNs;
 
-  /**
-   * JSON Lines: every line that is not blank is one record. Lines end with {@code \n}; a {@code \r}
-   * before it is dropped; the last line needs no terminator.
-   *
-   * @param in the stream, read to its end (not closed)
-   * @return the input
-   */
-  static FeedInput jsonLines(InputStream in) {
-    return new FeedInput(new JsonLinesReader(in));
-  }
-
-  /**
-   * The next record.
-   *
-   * @return JSON text, or null when the input is exhausted
-   * @throws PlasmiteException Usage for an oversized record or text that is not UTF-8, Io when
-   *     reading fails
-   */
-  String next() {
-    String record;
-    try {
-      record = reader.next();
-    } catch (IOException e) {
-      throw PlasmiteException.of(ErrorKind.IO, "cannot read the input", e);
+    private void grow() {
+      int n = off.length * 2;
+      off = Arrays.copyOf(off, n);
+      len = Arrays.copyOf(len, n);
+      line = Arrays.copyOf(line, n);
+      index = Arrays.copyOf(index, n);
+      failKind = Arrays.copyOf(failKind, n);
+      failMessage = Arrays.copyOf(failMessage, n);
+      snippet = Arrays.copyOf(snippet, n);
     }
-    if (record != null) {
-      recordsRead++;
+
+    void add(byte[] src, int from, int n, long lineNo, long idx) {
+      if (count == off.length) {
+        grow();
+      }
+      if (size + n > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + n));
+      }
+      System.arraycopy(src, from, data, size, n);
+      off[count] = size;
+      len[count] = n;
+      line[count] = lineNo;
+      index[count] = idx;
+      failKind[count] = null;
+      size += n;
+      count++;
     }
-    return record;
+
+    void fail(String kind, String message, String excerpt, long lineNo, long idx) {
+      if (count == off.length) {
+        grow();
+      }
+      off[count] = size;
+      len[count] = 0;
+      line[count] = lineNo;
+      index[count] = idx;
+      failKind[count] = kind;
+      failMessage[count] = message;
+      snippet[count] = excerpt;
+      count++;
+    }
+
+    /**
+     * The UTF-8 text of a record.
+     *
+     * @param i the entry
+     * @return the text
+     */
+    String text(int i) {
+      return new String(data, off[i], len[i], StandardCharsets.UTF_8);
+    }
+  }
+
+  private final InputStream in;
+  private Mode mode;
+  private byte[] buf = new byte[READ_CHUNK];
+  private int start;
+  private int pos;
+  private int end;
+  private boolean eof;
+  private boolean finished;
+  private long lineNo;
+  private long index;
+
+  // Scanner state for bracket matching (auto multi-line, jq values).
+  private int depth;
+  private boolean inString;
+  private boolean escaped;
+  // Auto mode: a pretty-printed record being gathered across lines.
+  private Accumulator acc;
+  private boolean accumulating;
+  private long accLine;
+  private boolean resync;
+  // A record longer than the limit is being skipped.
+  private boolean discarding;
+  // SSE event being gathered.
+  private Accumulator event;
+  private boolean eventHasData;
+  private boolean eventSkipping;
+  private long eventLine;
+
+  FeedInput(InputStream in, Mode mode) {
+    this.in = in;
+    this.mode = mode;
   }
 
   /**
-   * How many records {@link #next()} has returned.
+   * The mode in use: the requested one, or the one auto detection chose (after the first batch).
+   *
+   * @return the mode
+   */
+  Mode mode() {
+    return mode;
+  }
+
+  /**
+   * Records framed so far, failures included.
    *
    * @return the count
    */
-  long recordsRead() {
-    return recordsRead;
+  long records() {
+    return index;
   }
 
   /**
-   * The error for an input without a single record.
+   * Frames the next batch.
    *
-   * @return a Usage error, {@code missing data input}
+   * @param maxRecords the most entries in one batch
+   * @return a batch with at least one entry, or null at the end of the input
+   * @throws IOException if reading fails
    */
-  static PlasmiteException missingData() {
-    return PlasmiteException.of(ErrorKind.USAGE, "missing data input")
-        .withHint("Provide JSON via DATA, or pipe JSON Lines to stdin.");
-  }
-
-  private static PlasmiteException tooLarge() {
-    return PlasmiteException.of(
-            ErrorKind.USAGE, "input record exceeds the maximum of " + MAX_RECORD_BYTES + " bytes")
-        .withHint("Split the data into smaller messages.");
-  }
-
-  private static long utf8Length(String s) {
-    // Only an upper bound matters for short strings; count exactly only near the limit.
-    if ((long) s.length() * 3 <= MAX_RECORD_BYTES) {
-      return s.length();
-    }
-    return s.getBytes(StandardCharsets.UTF_8).length;
-  }
-
-  /** Reads lines as bytes, refusing a line over the limit before it is all in memory. */
-  private static final class JsonLinesReader implements RecordReader {
-    private final InputStream in;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-    private boolean eof;
-
-    JsonLinesReader(InputStream in) {
-      this.in = new BufferedInputStream(in);
-    }
-
-    @Override
-    public String next() throws IOException {
-      while (!eof) {
-        line.reset();
-        boolean tooLong = false;
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-          if (line.size() > MAX_RECORD_BYTES) {
-            tooLong = true;
-          } else {
-            line.write(b);
-          }
-        }
-        if (b == -1) {
-          eof = true;
-        }
-        byte[] bytes = line.toByteArray();
-        int end = bytes.length;
-        if (end > 0 && bytes[end - 1] == '\r') {
-          end--;
-        }
-        if (tooLong || end > MAX_RECORD_BYTES) {
-          throw tooLarge();
-        }
-        if (!isBlank(bytes, end)) {
-          return decode(bytes, end);
-        }
-      }
+  Batch next(int maxRecords) throws IOException {
+    if (finished) {
       return null;
     }
-
-    private static boolean isBlank(byte[] bytes, int end) {
-      for (int i = 0; i < end; i++) {
-        byte c = bytes[i];
-        if (c != ' ' && c != '\t' && c != '\r') {
-          return false;
-        }
+    if (mode == Mode.AUTO) {
+      mode = sniff();
+    }
+    Batch batch = new Batch();
+    batch.mode = mode;
+    batch.startedNs = System.nanoTime();
+    while (batch.count < maxRecords && batch.size < MAX_RECORD_BYTES) {
+      boolean progressed = frame(batch, maxRecords);
+      if (batch.count >= maxRecords || batch.size >= MAX_RECORD_BYTES) {
+        break;
       }
+      if (progressed) {
+        continue;
+      }
+      // The buffer holds no complete record.
+      if (eof) {
+        finish(batch);
+        finished = true;
+        break;
+      }
+      if (batch.count > 0
+          && (nothingReady() || System.nanoTime() - batch.startedNs > BATCH_AGE_NS)) {
+        break;
+      }
+      refill();
+    }
+    return batch.count == 0 && finished ? null : batch.count == 0 ? next(maxRecords) : batch;
+  }
+
+  private boolean nothingReady() {
+    try {
+      return in.available() <= 0;
+    } catch (IOException e) {
       return true;
     }
+  }
 
-    private static String decode(byte[] bytes, int end) {
-      try {
-        return StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes, 0, end))
-            .toString();
-      } catch (CharacterCodingException e) {
-        throw PlasmiteException.of(ErrorKind.USAGE, "input is not valid UTF-8", e)
-            .withHint("Feed UTF-8 encoded JSON.");
+  /** Reads more input after the unconsumed bytes; sets {@link #eof} when there is none. */
+  private void refill() throws IOException {
+    if (start > 0) {
+      System.arraycopy(buf, start, buf, 0, end - start);
+      pos -= start;
+      end -= start;
+      start = 0;
+    }
+    if (end == buf.length) {
+      buf = Arrays.copyOf(buf, buf.length * 2);
+    }
+    int n = in.read(buf, end, buf.length - end);
+    if (n < 0) {
+      eof = true;
+    } else {
+      end += n;
+    }
+  }
+
+  private Mode sniff() throws IOException {
+    while (!eof && end < SNIFF_BYTES && countNewlines() < SNIFF_LINES) {
+      refill();
+    }
+    int limit = Math.min(end, SNIFF_BYTES);
+    for (int i = 0; i < limit; i++) {
+      if (buf[i] == 0x1E) {
+        return Mode.SEQ;
       }
+    }
+    int i = 0;
+    while (i < limit) {
+      int lineEnd = i;
+      while (lineEnd < limit && buf[lineEnd] != '\n') {
+        lineEnd++;
+      }
+      int a = i;
+      while (a < lineEnd && isSpace(buf[a])) {
+        a++;
+      }
+      if (a < lineEnd) {
+        return startsWith(a, lineEnd, "data:")
+                || startsWith(a, lineEnd, "event:")
+                || startsWith(a, lineEnd, "id:")
+                || buf[a] == ':'
+            ? Mode.EVENT
+            : Mode.AUTO;
+      }
+      i = lineEnd + 1;
+    }
+    return Mode.AUTO;
+  }
+
+  private int countNewlines() {
+    int n = 0;
+    for (int i = 0; i < end; i++) {
+      if (buf[i] == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private boolean startsWith(int from, int to, String prefix) {
+    if (to - from < prefix.length()) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length(); k++) {
+      if (buf[from + k] != prefix.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+  }
+
+  /**
+   * Frames as much as the buffer allows.
+   *
+   * @return whether anything was consumed
+   */
+  private boolean frame(Batch batch, int maxRecords) {
+    return switch (mode) {
+      case AUTO, JSONL, EVENT -> frameLines(batch, maxRecords);
+      case SEQ -> frameSeq(batch, maxRecords);
+      case JQ -> frameJq(batch, maxRecords);
+      case JSON -> frameJson(batch);
+    };
+  }
+
+  /** At the end of the input: the last unterminated record, or the whole input for json. */
+  private void finish(Batch batch) {
+    switch (mode) {
+      case AUTO, JSONL, EVENT -> {
+        if (start < end) {
+          lineNo++;
+          handleLine(batch, start, end);
+          start = pos = end;
+        }
+        if (mode == Mode.EVENT) {
+          flushEvent(batch);
+        } else if (accumulating) {
+          accumulating = false;
+          batch.fail(
+              "Parse", "invalid json input", snippet(acc.bytes, 0, acc.size), accLine, ++index);
+        }
+      }
+      case SEQ -> {
+        if (!discarding) {
+          seqRecord(batch, start, end);
+        }
+        start = pos = end;
+      }
+      case JQ -> {
+        int a = skipSpace(start, end);
+        if (a < end) {
+          if (end - a > MAX_RECORD_BYTES) {
+            batch.fail("Oversize", "record exceeds size limit", snippet(buf, a, end), 0, ++index);
+          } else {
+            batch.add(buf, a, end - a, 0, ++index);
+          }
+        }
+        start = pos = end;
+      }
+      case JSON -> {
+        if (discarding) {
+          start = pos = end;
+          return;
+        }
+        int a = skipSpace(start, end);
+        if (a < end) {
+          if (end - a > MAX_RECORD_BYTES) {
+            batch.fail("Oversize", "record exceeds size limit", snippet(buf, a, end), 0, ++index);
+          } else {
+            batch.add(buf, a, end - a, 0, ++index);
+          }
+        }
+        start = pos = end;
+      }
+    }
+  }
+
+  // ---- lines: jsonl, auto (multi-line), event ----
+
+  private boolean frameLines(Batch batch, int maxRecords) {
+    boolean progressed = false;
+    while (batch.count < maxRecords) {
+      int nl = pos;
+      while (nl < end && buf[nl] != '\n') {
+        nl++;
+      }
+      if (nl == end) {
+        pos = end;
+        if (end - start > MAX_RECORD_BYTES + 2) {
+          // A line over the limit: report it once, then drop its bytes as they come.
+          if (!discarding) {
+            discarding = true;
+            lineNo++;
+            oversizeLine(batch);
+          }
+          start = pos = end;
+          progressed = true;
+        }
+        return progressed;
+      }
+      if (discarding) {
+        discarding = false;
+      } else {
+        lineNo++;
+        handleLine(batch, start, nl);
+      }
+      start = pos = nl + 1;
+      progressed = true;
+    }
+    return progressed;
+  }
+
+  private void oversizeLine(Batch batch) {
+    String excerpt = snippet(buf, start, Math.min(end, start + SNIPPET_BYTES));
+    if (mode == Mode.EVENT) {
+      if (!eventSkipping) {
+        eventSkipping = true;
+        batch.fail("Oversize", "record exceeds size limit", excerpt, lineNo, ++index);
+      }
+      return;
+    }
+    if (accumulating) {
+      accumulating = false;
+      resync = true;
+      batch.fail(
+          "Oversize",
+          "record exceeds size limit",
+          snippet(acc.bytes, 0, acc.size),
+          accLine,
+          ++index);
+      return;
+    }
+    batch.fail("Oversize", "record exceeds size limit", excerpt, lineNo, ++index);
+  }
+
+  private void handleLine(Batch batch, int from, int to) {
+    if (to > from && buf[to - 1] == '\r') {
+      to--;
+    }
+    switch (mode) {
+      case JSONL -> {
+        if (isBlank(from, to)) {
+          return;
+        }
+        index++;
+        if (to - from > MAX_RECORD_BYTES) {
+          batch.fail(
+              "Oversize", "record exceeds size limit", snippet(buf, from, to), lineNo, index);
+        } else {
+          batch.add(buf, from, to - from, lineNo, index);
+        }
+      }
+      case EVENT -> eventLine(batch, from, to);
+      default -> autoLine(batch, from, to);
+    }
+  }
+
+  private void autoLine(Batch batch, int from, int to) {
+    if (accumulating) {
+      acc.add((byte) '\n');
+      acc.add(buf, from, to - from);
+      scan(buf, from, to);
+      if (acc.size > MAX_RECORD_BYTES) {
+        accumulating = false;
+        resync = true;
+        batch.fail(
+            "Oversize",
+            "record exceeds size limit",
+            snippet(acc.bytes, 0, acc.size),
+            accLine,
+            ++index);
+        return;
+      }
+      if (depth <= 0 && !inString) {
+        accumulating = false;
+        batch.add(acc.bytes, 0, acc.size, accLine, ++index);
+      }
+      return;
+    }
+    if (isBlank(from, to)) {
+      return;
+    }
+    int a = skipSpace(from, to);
+    boolean opens = buf[a] == '{' || buf[a] == '[';
+    if (resync) {
+      if (!opens || a != from) {
+        return;
+      }
+      resync = false;
+    }
+    if (to - from > MAX_RECORD_BYTES) {
+      batch.fail("Oversize", "record exceeds size limit", snippet(buf, from, to), lineNo, ++index);
+      return;
+    }
+    if (opens) {
+      depth = 0;
+      inString = false;
+      escaped = false;
+      scan(buf, a, to);
+      if (depth > 0 || inString) {
+        if (acc == null) {
+          acc = new Accumulator();
+        }
+        acc.size = 0;
+        acc.add(buf, from, to - from);
+        accumulating = true;
+        accLine = lineNo;
+        return;
+      }
+    }
+    batch.add(buf, from, to - from, lineNo, ++index);
+  }
+
+  /** Updates the bracket depth over JSON text, skipping brackets inside strings. */
+  private void scan(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        depth--;
+      }
+    }
+  }
+
+  private void eventLine(Batch batch, int from, int to) {
+    if (from == to) {
+      if (eventSkipping) {
+        eventSkipping = false;
+        eventHasData = false;
+        if (event != null) {
+          event.size = 0;
+        }
+        return;
+      }
+      flushEvent(batch);
+      return;
+    }
+    if (buf[from] == ':' || eventSkipping) {
+      return;
+    }
+    if (startsWith(from, to, "data:")) {
+      int a = from + 5;
+      if (a < to && buf[a] == ' ') {
+        a++;
+      }
+      if (event == null) {
+        event = new Accumulator();
+      }
+      if (eventHasData) {
+        event.add((byte) '\n');
+      } else {
+        eventLine = lineNo;
+      }
+      event.add(buf, a, to - a);
+      eventHasData = true;
+      if (event.size > MAX_RECORD_BYTES) {
+        batch.fail(
+            "Oversize",
+            "record exceeds size limit",
+            snippet(event.bytes, 0, event.size),
+            lineNo,
+            ++index);
+        event.size = 0;
+        eventHasData = false;
+        eventSkipping = true;
+      }
+    }
+    // event:, id:, retry: and unknown fields carry nothing for the pool.
+  }
+
+  private void flushEvent(Batch batch) {
+    if (!eventHasData) {
+      return;
+    }
+    eventHasData = false;
+    int a = 0;
+    while (a < event.size && isSpace(event.bytes[a])) {
+      a++;
+    }
+    if (a < event.size) {
+      batch.add(event.bytes, 0, event.size, eventLine, ++index);
+    }
+    event.size = 0;
+  }
+
+  // ---- json: one record ----
+
+  private boolean frameJson(Batch batch) {
+    if (end - start <= MAX_RECORD_BYTES + 64) {
+      return false;
+    }
+    if (!discarding) {
+      discarding = true;
+      batch.fail(
+          "Oversize",
+          "record exceeds size limit",
+          snippet(buf, start, start + SNIPPET_BYTES),
+          0,
+          ++index);
+    }
+    start = pos = end;
+    return true;
+  }
+
+  // ---- seq ----
+
+  private boolean frameSeq(Batch batch, int maxRecords) {
+    boolean progressed = false;
+    while (batch.count < maxRecords) {
+      int rs = pos;
+      while (rs < end && buf[rs] != 0x1E) {
+        rs++;
+      }
+      if (rs == end) {
+        pos = end;
+        if (end - start > MAX_RECORD_BYTES + 64) {
+          if (!discarding) {
+            discarding = true;
+            batch.fail(
+                "Oversize",
+                "record exceeds size limit",
+                snippet(buf, start, Math.min(end, start + SNIPPET_BYTES)),
+                0,
+                ++index);
+          }
+          start = pos = end;
+          progressed = true;
+        }
+        return progressed;
+      }
+      if (discarding) {
+        discarding = false;
+      } else {
+        seqRecord(batch, start, rs);
+      }
+      start = pos = rs + 1;
+      progressed = true;
+    }
+    return progressed;
+  }
+
+  private void seqRecord(Batch batch, int from, int to) {
+    int a = skipSpace(from, to);
+    int b = to;
+    while (b > a && isSpace(buf[b - 1])) {
+      b--;
+    }
+    if (a == b) {
+      return;
+    }
+    if (b - a > MAX_RECORD_BYTES) {
+      batch.fail("Oversize", "record exceeds size limit", snippet(buf, a, b), 0, ++index);
+    } else {
+      batch.add(buf, a, b - a, 0, ++index);
+    }
+  }
+
+  // ---- jq: concatenated values ----
+
+  private boolean frameJq(Batch batch, int maxRecords) {
+    boolean progressed = false;
+    while (batch.count < maxRecords) {
+      if (pos == start) {
+        int a = skipSpace(start, end);
+        start = pos = a;
+        if (a == end) {
+          return progressed;
+        }
+        depth = 0;
+        inString = false;
+        escaped = false;
+      }
+      int valueEnd = scanValue();
+      if (valueEnd < 0) {
+        if (end - start > MAX_RECORD_BYTES) {
+          throw PlasmiteException.of(ErrorKind.USAGE, "record exceeds size limit")
+              .withHint("Split the data into smaller messages.");
+        }
+        return progressed;
+      }
+      if (valueEnd - start > MAX_RECORD_BYTES) {
+        throw PlasmiteException.of(ErrorKind.USAGE, "record exceeds size limit")
+            .withHint("Split the data into smaller messages.");
+      }
+      batch.add(buf, start, valueEnd - start, 0, ++index);
+      start = pos = valueEnd;
+      progressed = true;
+    }
+    return progressed;
+  }
+
+  /** Continues scanning the value at {@link #start}; returns its end, or -1 if it goes on. */
+  private int scanValue() {
+    byte first = buf[start];
+    if (first == '{' || first == '[' || first == '"') {
+      for (int i = pos; i < end; i++) {
+        byte c = buf[i];
+        if (inString) {
+          if (escaped) {
+            escaped = false;
+          } else if (c == '\\') {
+            escaped = true;
+          } else if (c == '"') {
+            inString = false;
+            if (depth == 0) {
+              return i + 1;
+            }
+          }
+        } else if (c == '"') {
+          inString = true;
+        } else if (c == '{' || c == '[') {
+          depth++;
+        } else if (c == '}' || c == ']') {
+          depth--;
+          if (depth <= 0) {
+            return i + 1;
+          }
+        }
+      }
+      pos = end;
+      return -1;
+    }
+    if (first == '}' || first == ']' || first == ',' || first == ':') {
+      return start + 1;
+    }
+    for (int i = Math.max(pos, start + 1); i < end; i++) {
+      byte c = buf[i];
+      if (isSpace(c) || c == '{' || c == '[' || c == '"' || c == '}' || c == ']' || c == ',') {
+        return i;
+      }
+    }
+    pos = end;
+    return -1;
+  }
+
+  // ---- helpers ----
+
+  private boolean isBlank(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (!isSpace(buf[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int skipSpace(int from, int to) {
+    int a = from;
+    while (a < to && isSpace(buf[a])) {
+      a++;
+    }
+    return a;
+  }
+
+  /**
+   * An excerpt for a notice: at most {@link #SNIPPET_BYTES} bytes, with {@code ...} when cut.
+   *
+   * @param b bytes
+   * @param from first byte
+   * @param to end
+   * @return the text
+   */
+  static String snippet(byte[] b, int from, int to) {
+    if (to - from <= SNIPPET_BYTES) {
+      return new String(b, from, to - from, StandardCharsets.UTF_8);
+    }
+    String s = new String(b, from, SNIPPET_BYTES - 3, StandardCharsets.UTF_8);
+    if (!s.isEmpty() && s.charAt(s.length() - 1) == '\uFFFD') {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s + "...";
+  }
+
+  /** A growable byte buffer. */
+  private static final class Accumulator {
+    byte[] bytes = new byte[4096];
+    int size;
+
+    void add(byte b) {
+      if (size == bytes.length) {
+        bytes = Arrays.copyOf(bytes, bytes.length * 2);
+      }
+      bytes[size++] = b;
+    }
+
+    void add(byte[] src, int from, int n) {
+      if (size + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + n));
+      }
+      System.arraycopy(src, from, bytes, size, n);
+      size += n;
     }
   }
 }

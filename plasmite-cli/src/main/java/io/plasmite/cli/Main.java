@@ -15,7 +15,13 @@ public final class Main {
    * @param args the command line
    */
   public static void main(String[] args) {
-    System.exit(run(args, Streams.system()));
+    Streams streams = Streams.system();
+    int status = run(args, streams);
+    streams.out().flush();
+    streams.err().flush();
+    // Runtime.exit initialises the JDK's logging (it may log the exit), about 20 ms of a short run;
+    // with the output flushed and no shutdown hook of ours left registered, halting is the same.
+    Runtime.getRuntime().halt(status);
   }
 
   /**
@@ -27,7 +33,13 @@ public final class Main {
    */
   public static int run(String[] args, Streams streams) {
     try {
-      var cli = PlsCommand.newCommandLine(streams);
+      int fast = FastPath.tryRun(args, streams);
+      if (fast >= 0) {
+        streams.out().flush();
+        streams.err().flush();
+        return fast;
+      }
+      var cli = PlsCommand.newCommandLine(streams, args);
       int status = cli.execute(args);
       cli.getOut().flush();
       cli.getErr().flush();

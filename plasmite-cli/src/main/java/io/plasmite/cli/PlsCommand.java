@@ -6,6 +6,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -46,7 +47,6 @@ import picocli.CommandLine.RunLast;
     description = "Persistent JSON message pools for local and host-adjacent IPC.",
     synopsisSubcommandLabel = "COMMAND",
     versionProvider = BuildVersion.class,
-    subcommands = {FeedCommand.class, VersionCommand.class, HelpCommand.class},
     footer = {
       "",
       "Top-level options precede the command: plasmite --dir ./pools follow chat",
@@ -74,6 +74,7 @@ public final class PlsCommand implements Callable<Integer> {
       paramLabel = "WHEN",
       defaultValue = "auto",
       converter = ColorMode.Converter.class,
+      completionCandidates = Candidates.Color.class,
       description = "Colorize stderr diagnostics and pretty JSON output: auto|always|never.")
   private ColorMode color = ColorMode.AUTO;
 
@@ -87,6 +88,20 @@ public final class PlsCommand implements Callable<Integer> {
   }
 
   /**
+   * Creates the command with the global options already known (the start-up fast path, which does
+   * not go through picocli).
+   *
+   * @param streams where the verbs print
+   * @param dir {@code --dir}, or null
+   * @param color {@code --color}
+   */
+  PlsCommand(Streams streams, Path dir, ColorMode color) {
+    this(streams);
+    this.dir = dir;
+    this.color = color;
+  }
+
+  /**
    * Builds the parser for one run, configured for plasmite: help and usage text go to the given
    * streams, {@code @file} arguments are taken literally (a pool or tag may start with {@code @}),
    * and failures are printed by an {@link ErrorPrinter} and mapped to exit statuses.
@@ -95,21 +110,103 @@ public final class PlsCommand implements Callable<Integer> {
    * @return a parser ready for {@link CommandLine#execute(String...)}
    */
   public static CommandLine newCommandLine(Streams streams) {
+    return newCommandLine(streams, null);
+  }
+
+  /**
+   * Builds the parser for one command line. Building picocli's model of a verb costs reflection at
+   * start-up, so when the verb is evident from {@code args} only that verb is registered; help,
+   * completion, a missing or unknown verb get them all (for listings and suggestions).
+   *
+   * @param streams the process's streams
+   * @param args the command line, or null to register every verb
+   * @return a parser ready for {@link CommandLine#execute(String...)}
+   */
+  public static CommandLine newCommandLine(Streams streams, String[] args) {
     ErrorPrinter errors = new ErrorPrinter(streams.err(), streams.errIsTerminal());
     CommandLine cli = new CommandLine(new PlsCommand(streams));
+    Class<?> only = args == null ? null : verbClass(verbOf(args));
+    for (Class<?> verb : VERBS) {
+      if (only == null || verb == only) {
+        cli.addSubcommand(verb);
+      }
+    }
     cli.setExpandAtFiles(false);
     cli.setOut(writer(streams.out()));
     cli.setErr(writer(streams.err()));
-    cli.setParameterExceptionHandler((error, args) -> errors.print(UsageErrors.from(error)));
+    cli.setParameterExceptionHandler((error, unused) -> errors.print(UsageErrors.from(error)));
     cli.setExecutionExceptionHandler(
         (error, command, parseResult) -> errors.print(ErrorPrinter.asPlasmiteException(error)));
     cli.setExecutionStrategy(
         parseResult -> {
           // Help text is the one place picocli colors; it follows --color once that is parsed.
-          cli.setColorScheme(Help.defaultColorScheme(ansi(of(parseResult.commandSpec()).color)));
+          // (Only then: the help machinery is costly to load on every run.)
+          if (helpRequested(parseResult)) {
+            cli.setColorScheme(Help.defaultColorScheme(ansi(of(parseResult.commandSpec()).color)));
+          }
           return new RunLast().execute(parseResult);
         });
     return cli;
+  }
+
+  /** The verbs, in the order of the help listing. */
+  private static final List<Class<?>> VERBS =
+      List.of(
+          PoolCommand.class,
+          FeedCommand.class,
+          FetchCommand.class,
+          FollowCommand.class,
+          DuplexCommand.class,
+          TapCommand.class,
+          DoctorCommand.class,
+          VersionCommand.class,
+          CompletionCommand.class,
+          HelpCommand.class);
+
+  /** The first argument that is not a global option, or null. */
+  private static String verbOf(String[] args) {
+    int i = 0;
+    while (i < args.length) {
+      String a = args[i];
+      if (a.equals("--dir") || a.equals("--color")) {
+        i += 2;
+      } else if (a.startsWith("--dir=") || a.startsWith("--color=")) {
+        i++;
+      } else {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The class of a verb that can be registered alone, or null to register all. */
+  private static Class<?> verbClass(String verb) {
+    if (verb == null) {
+      return null;
+    }
+    return switch (verb) {
+      case "pool" -> PoolCommand.class;
+      case "feed" -> FeedCommand.class;
+      case "fetch" -> FetchCommand.class;
+      case "follow" -> FollowCommand.class;
+      case "duplex" -> DuplexCommand.class;
+      case "tap" -> TapCommand.class;
+      case "doctor" -> DoctorCommand.class;
+      case "version" -> VersionCommand.class;
+      default -> null;
+    };
+  }
+
+  private static boolean helpRequested(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult r = parseResult; r != null; r = r.subcommand()) {
+      if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+        return true;
+      }
+      if (r.commandSpec().userObject() instanceof HelpCommand) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.plasmite.cli;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,24 +22,27 @@ public final class VersionCommand implements Callable<Integer> {
    * Prints the version.
    *
    * @return 0
-   * @throws IOException if the JSON writer fails
    */
   @Override
-  public Integer call() throws IOException {
-    Streams streams = PlsCommand.of(spec).streams();
+  public Integer call() {
+    return print(PlsCommand.of(spec).streams());
+  }
+
+  /**
+   * Prints the version the adaptive way.
+   *
+   * @param streams where to print
+   * @return 0
+   */
+  static int print(Streams streams) {
     String version = BuildVersion.current();
     if (streams.outIsTerminal()) {
       streams.out().println("plasmite " + version);
       streams.out().flush();
     } else {
-      JsonLines.print(
-          streams.out(),
-          json -> {
-            json.writeStartObject();
-            json.writeStringField("name", "plasmite");
-            json.writeStringField("version", version);
-            json.writeEndObject();
-          });
+      io.plasmite.json.CanonicalJsonWriter json = new io.plasmite.json.CanonicalJsonWriter(false);
+      json.startObject().key("name").value("plasmite").key("version").value(version).endObject();
+      JsonOut.print(streams.out(), json, false);
     }
     return 0;
   }

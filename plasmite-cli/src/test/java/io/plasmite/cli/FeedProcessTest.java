@@ -234,13 +234,12 @@ class FeedProcessTest {
 
   @Test
   void sizesParse() {
-    assertEquals(4096, FeedCommand.parseSize("4096"));
-    assertEquals(64L << 10, FeedCommand.parseSize("64K"));
-    assertEquals(1L << 20, FeedCommand.parseSize("1m"));
-    assertEquals(2L << 30, FeedCommand.parseSize("2GB"));
+    assertEquals(4096, Args.size("4096"));
+    assertEquals(64L << 10, Args.size("64K"));
+    assertEquals(1L << 20, Args.size("1m"));
+    assertEquals(2L << 30, Args.size("2GB"));
     for (String bad : List.of("", "K", "1.5M", "-1", "12X", "99999999999G")) {
-      PlasmiteException e =
-          assertThrows(PlasmiteException.class, () -> FeedCommand.parseSize(bad), bad);
+      PlasmiteException e = assertThrows(PlasmiteException.class, () -> Args.size(bad), bad);
       assertEquals("Usage", e.kind().wireName());
     }
   }
