@@ -73,7 +73,12 @@ public class EngineBenchmark {
     pool =
         new LocalClient()
             .withPoolDir(dir)
-            .createAndOpen(PoolRef.name("bench"), PoolOptions.ofSize(64L << 20));
+            .createAndOpen(
+                PoolRef.name("bench"),
+                // An index that covers every retained message (4 MiB): the default 65,536 slots
+                // cover only the newest ~half of ~130-byte messages in 64 MiB; older gets walk
+                // from an in-memory checkpoint instead (at most 255 frames).
+                PoolOptions.ofSize(64L << 20).withIndexCapacity(1 << 18));
     json = message.equals("small") ? CodecBenchmark.SMALL : CodecBenchmark.ONE_KB;
     tags = List.of("bench");
     jsonBatch = new ArrayList<>();

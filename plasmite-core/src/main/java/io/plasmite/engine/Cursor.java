@@ -24,6 +24,7 @@ public final class Cursor {
   private final MemorySegment ring;
   private final long ringSize;
   private final long indexCapacity;
+  private final Checkpoints checkpoints;
   private final RawMessage[] out = new RawMessage[1];
   private long nextSeq;
   private long position = -1;
@@ -41,6 +42,7 @@ public final class Cursor {
     this.ring = pool.ring();
     this.ringSize = ring.byteSize();
     this.indexCapacity = pool.geometry().indexCapacity();
+    this.checkpoints = pool.checkpoints();
     this.nextSeq = Math.max(1, nextSeq);
   }
 
@@ -183,6 +185,12 @@ public final class Cursor {
         return true;
       }
     }
+    long[] checkpoint = checkpoints.before(nextSeq);
+    if (checkpoint != null
+        && Long.compareUnsigned(checkpoint[0], oldest) >= 0
+        && walkFromTail(checkpoint[1], checkpoint[0])) {
+      return true;
+    }
     if (walkFromTail(tail, oldest)) {
       return true;
     }
@@ -236,6 +244,7 @@ public final class Cursor {
       if (state != FrameDescriptor.STATE_COMMITTED || FrameDescriptor.seq(ring, off) != expect) {
         return false;
       }
+      checkpoints.record(expect, off);
       if (expect == nextSeq) {
         position = off;
         return true;

@@ -42,6 +42,7 @@ public final class PoolFile implements AutoCloseable {
   private final MemorySegment ring;
   private final HeaderState geometry;
   private final ReentrantLock jvmLock = new ReentrantLock();
+  private final Checkpoints checkpoints = new Checkpoints();
   private volatile boolean closed;
 
   private PoolFile(Path path, boolean writable, int fd, Arena arena, MemorySegment file) {
@@ -285,6 +286,15 @@ public final class PoolFile implements AutoCloseable {
       h = HeaderState.read(file);
     }
     return h;
+  }
+
+  /**
+   * Seq-to-offset hints for seqs the on-disk index no longer covers.
+   *
+   * @return this pool's checkpoints
+   */
+  Checkpoints checkpoints() {
+    return checkpoints;
   }
 
   /**
