@@ -120,8 +120,11 @@ final class Args {
     }
     try {
       OffsetDateTime t = OffsetDateTime.parse(s);
-      long ns = t.toEpochSecond() * 1_000_000_000L + t.getNano();
-      return Math.max(0, ns);
+      long seconds = t.toEpochSecond();
+      if (seconds >= Long.MAX_VALUE / 1_000_000_000L) {
+        return Long.MAX_VALUE;
+      }
+      return Math.max(0, seconds * 1_000_000_000L + t.getNano());
     } catch (DateTimeParseException | ArithmeticException e) {
       throw PlasmiteException.of(ErrorKind.USAGE, "invalid --since value: " + text)
           .withHint("Use RFC 3339 (2026-02-02T23:45:00Z) or relative like 5m.");

@@ -284,7 +284,9 @@ final class FeedInput {
   }
 
   private Mode sniff() throws IOException {
-    while (!eof && end < SNIFF_BYTES && countNewlines() < SNIFF_LINES) {
+    // Enough to decide: a 0x1E, or the first non-blank line complete (a live pipe may hold no
+    // more for a long time), within 8 KiB / 8 lines.
+    while (!eof && end < SNIFF_BYTES && countNewlines() < SNIFF_LINES && !decidable()) {
       refill();
     }
     int limit = Math.min(end, SNIFF_BYTES);
@@ -314,6 +316,23 @@ final class FeedInput {
       i = lineEnd + 1;
     }
     return Mode.AUTO;
+  }
+
+  private boolean decidable() {
+    boolean content = false;
+    for (int i = 0; i < end; i++) {
+      byte b = buf[i];
+      if (b == 0x1E) {
+        return true;
+      }
+      if (b == '\n' && content) {
+        return true;
+      }
+      if (!isSpace(b)) {
+        content = true;
+      }
+    }
+    return false;
   }
 
   private int countNewlines() {

@@ -12,10 +12,10 @@ final class Hints {
    *
    * @param e the error
    * @param pool the pool argument
-   * @return the error, with a hint when it had none
+   * @return the error, with the CLI's hint
    */
   static PlasmiteException missingPool(PlasmiteException e, String pool) {
-    if (e.kind() != ErrorKind.NOT_FOUND || e.hint().isPresent()) {
+    if (e.kind() != ErrorKind.NOT_FOUND || e.seq().isPresent()) {
       return e;
     }
     if (pool.contains("/")) {

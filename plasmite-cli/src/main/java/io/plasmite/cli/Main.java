@@ -21,6 +21,10 @@ public final class Main {
     streams.err().flush();
     // Runtime.exit initialises the JDK's logging (it may log the exit), about 20 ms of a short run;
     // with the output flushed and no shutdown hook of ours left registered, halting is the same.
+    // (-Dpls.exit=normal keeps the normal exit, for tools that act at shutdown such as JFR.)
+    if ("normal".equals(System.getProperty("pls.exit"))) {
+      System.exit(status);
+    }
     Runtime.getRuntime().halt(status);
   }
 
