@@ -15,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
@@ -390,9 +389,5 @@ public final class PoolFile implements AutoCloseable {
 
   static PlasmiteException corrupt(Path path, String message) {
     return PlasmiteException.of(ErrorKind.CORRUPT, message).withPath(path);
-  }
-
-  static boolean isNoSuchFile(IOException e) {
-    return e instanceof NoSuchFileException;
   }
 }
