@@ -10,7 +10,11 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -78,6 +82,8 @@ public final class JsonTape {
   private int[] a = new int[64];
   private int[] b = new int[64];
   private long[] num = new long[64];
+  private int[] keyHash = new int[64];
+  private boolean keyNul;
   private byte[] bytes = new byte[256];
   private int size;
   private int bytesLen;
@@ -102,20 +108,28 @@ public final class JsonTape {
         && (json[off + 2] & 0xFF) == 0xBF) {
       throw usage("invalid JSON: a byte order mark is not allowed").withOffset(0);
     }
-    for (int i = off, end = off + len; i < end; i++) {
-      if (json[i] == 0) {
-        throw usage("invalid JSON: contains a NUL byte at offset " + (i - off))
-            .withOffset(i - off)
-            .withHint("escape it as \\u0000 inside a string");
+    int scan = scanNulAndNonAscii(json, off, len);
+    if (scan == NUL_FOUND) {
+      int i = off;
+      while (json[i] != 0) {
+        i++;
       }
+      throw usage("invalid JSON: contains a NUL byte at offset " + (i - off))
+          .withOffset(i - off)
+          .withHint("escape it as \\u0000 inside a string");
     }
-    if (Utf8.hasNonAscii(json, off, len)) {
+    if (scan == NON_ASCII) {
       int bad = Utf8.firstInvalid(json, off, len);
       if (bad >= 0) {
         throw usage("invalid JSON: malformed UTF-8 at byte offset " + (bad - off))
             .withOffset(bad - off);
       }
     }
+    parseValidUtf8(json, off, len, maxDepth);
+  }
+
+  /** Parses UTF-8 already known to be valid, without a BOM and without NUL bytes. */
+  private void parseValidUtf8(byte[] json, int off, int len, int maxDepth) {
     try (JsonParser p = FACTORY.createParser(json, off, len)) {
       read(p, maxDepth);
     } catch (JsonProcessingException e) {
@@ -123,6 +137,37 @@ public final class JsonTape {
     } catch (IOException e) {
       throw PlasmiteException.of(ErrorKind.INTERNAL, "reading JSON from memory failed", e);
     }
+  }
+
+  private static final int ASCII_ONLY = 0;
+  private static final int NON_ASCII = 1;
+  private static final int NUL_FOUND = 2;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** One pass, eight bytes at a time: is there a NUL byte, else a byte at or above 0x80? */
+  private static int scanNulAndNonAscii(byte[] buf, int off, int len) {
+    long high = 0;
+    int i = off;
+    int end = off + len;
+    for (; i <= end - 8; i += 8) {
+      long x = (long) LONGS.get(buf, i);
+      high |= x;
+      // Some byte of x is zero iff this is non-zero (the classic SWAR test, exact).
+      if (((x - ONES) & ~x & HIGHS) != 0) {
+        return NUL_FOUND;
+      }
+    }
+    for (; i < end; i++) {
+      byte c = buf[i];
+      if (c == 0) {
+        return NUL_FOUND;
+      }
+      high |= c;
+    }
+    return (high & HIGHS) != 0 ? NON_ASCII : ASCII_ONLY;
   }
 
   /**
@@ -141,6 +186,17 @@ public final class JsonTape {
       throw usage("invalid JSON: contains a NUL character at offset " + nul)
           .withOffset(nul)
           .withHint("escape it as \\u0000 inside a string");
+    }
+    // Jackson's byte parser is faster than its char parser; strict JSON is the same either way.
+    // getBytes replaces a lone surrogate by '?': the char parser reports those.
+    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
+    if (Utf8.indexOf(utf8, 0, utf8.length, (byte) '?') < 0 || !Utf8.hasLoneSurrogate(json)) {
+      try {
+        parseValidUtf8(utf8, 0, utf8.length, maxDepth);
+        return;
+      } catch (PlasmiteException e) {
+        // Report the error in characters, as the text was given: parse again below.
+      }
     }
     try (JsonParser p = FACTORY.createParser(json)) {
       read(p, maxDepth);
@@ -220,6 +276,37 @@ public final class JsonTape {
   }
 
   /**
+   * For a key: its first 8 UTF-8 bytes as a big-endian number, zero-padded. Keys whose prefixes
+   * differ compare (unsigned, by bytes) as their prefixes do; equal prefixes say nothing.
+   *
+   * @param i token index of a key
+   * @return the prefix
+   */
+  public long keyPrefix(int i) {
+    return num[i];
+  }
+
+  /**
+   * For a key: the DJB2 hash of its UTF-8 bytes ({@code h = 5381}, then {@code h = h * 33 + b} for
+   * each unsigned byte, mod 2^32), the hash Lite3 files keys under.
+   *
+   * @param i token index of a key
+   * @return the hash
+   */
+  public int keyHash(int i) {
+    return keyHash[i];
+  }
+
+  /**
+   * Tells whether some key of the document holds a NUL character (written as {@code \\u0000}).
+   *
+   * @return true if a key holds a 0 byte
+   */
+  public boolean keysHoldNul() {
+    return keyNul;
+  }
+
+  /**
    * For an integer token: its value.
    *
    * @param i token index
@@ -253,6 +340,7 @@ public final class JsonTape {
   private void read(JsonParser p, int maxDepth) throws IOException {
     size = 0;
     bytesLen = 0;
+    keyNul = false;
     int depth = 0;
     JsonToken t = p.nextToken();
     if (t == null) {
@@ -279,7 +367,7 @@ public final class JsonTape {
         }
         case FIELD_NAME -> {
           b[parent]++;
-          addText(KEY, p);
+          addKey(p);
         }
         case VALUE_STRING -> {
           countIn(parent);
@@ -360,21 +448,96 @@ public final class JsonTape {
     int off = p.getTextOffset();
     int n = p.getTextLength();
     if (bytes.length - bytesLen < 3 * n) {
-      bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, bytesLen + 3 * n));
+      growBytes(3 * n);
     }
     int written = Utf8.encode(chars, off, n, bytes, bytesLen);
     if (written < 0) {
-      JsonLocation at = p.currentTokenLocation();
-      throw usage(
-          "invalid JSON: lone surrogate in a string at line "
-              + at.getLineNr()
-              + ", column "
-              + at.getColumnNr());
+      throw loneSurrogate(p);
     }
     int at = add(kind);
     a[at] = bytesLen;
     b[at] = written;
+    num[at] = 0;
     bytesLen += written;
+  }
+
+  /**
+   * A member name. Jackson hands out the same canonical String for a name it has seen before, so
+   * the UTF-8 bytes and sort prefix of recent names are kept, looked up by the name's hash.
+   */
+  private void addKey(JsonParser p) throws IOException {
+    String name = p.currentName();
+    int slot = name.hashCode() & (KEY_CACHE_SIZE - 1);
+    String cached = keyCacheNames[slot];
+    byte[] utf8;
+    long prefix;
+    int hash;
+    if (cached == name || name.equals(cached)) {
+      utf8 = keyCacheUtf8[slot];
+      prefix = keyCachePrefix[slot];
+      hash = keyCacheHash[slot];
+    } else {
+      utf8 = Utf8.encode(name);
+      if (utf8 == null) {
+        throw loneSurrogate(p);
+      }
+      prefix = prefix(utf8, 0, utf8.length);
+      hash = DJB2_SEED;
+      for (byte u : utf8) {
+        hash = hash * 33 + (u & 0xFF);
+      }
+      if (utf8.length <= KEY_CACHE_MAX_BYTES) {
+        keyCacheNames[slot] = name;
+        keyCacheUtf8[slot] = utf8;
+        keyCachePrefix[slot] = prefix;
+        keyCacheHash[slot] = hash;
+      }
+    }
+    if (name.indexOf('\0') >= 0) {
+      keyNul = true;
+    }
+    int n = utf8.length;
+    if (bytes.length - bytesLen < n) {
+      growBytes(n);
+    }
+    System.arraycopy(utf8, 0, bytes, bytesLen, n);
+    int at = add(KEY);
+    a[at] = bytesLen;
+    b[at] = n;
+    num[at] = prefix;
+    keyHash[at] = hash;
+    bytesLen += n;
+  }
+
+  private static final int KEY_CACHE_SIZE = 256;
+  private static final int KEY_CACHE_MAX_BYTES = 64;
+  private final String[] keyCacheNames = new String[KEY_CACHE_SIZE];
+  private final byte[][] keyCacheUtf8 = new byte[KEY_CACHE_SIZE][];
+  private final long[] keyCachePrefix = new long[KEY_CACHE_SIZE];
+  private final int[] keyCacheHash = new int[KEY_CACHE_SIZE];
+  private static final int DJB2_SEED = 5381;
+
+  /** The first 8 bytes of {@code [off, off + len)}, big-endian, zero-padded. */
+  private static long prefix(byte[] buf, int off, int len) {
+    long x = 0;
+    int n = Math.min(len, 8);
+    for (int i = 0; i < n; i++) {
+      x |= (buf[off + i] & 0xFFL) << (56 - 8 * i);
+    }
+    return x;
+  }
+
+  private void growBytes(int extra) {
+    bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, bytesLen + extra));
+  }
+
+  private static PlasmiteException loneSurrogate(JsonParser p) {
+    JsonLocation at = p.currentTokenLocation();
+    return usage(
+        "invalid JSON: lone surrogate in a string at line "
+            + at.getLineNr()
+            + ", column "
+            + at.getColumnNr());
   }
 
   private void setNum(byte kind, long value) {
@@ -390,6 +553,7 @@ public final class JsonTape {
       a = Arrays.copyOf(a, n);
       b = Arrays.copyOf(b, n);
       num = Arrays.copyOf(num, n);
+      keyHash = Arrays.copyOf(keyHash, n);
     }
     kinds[size] = kind;
     return size++;

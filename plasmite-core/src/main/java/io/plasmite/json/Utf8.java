@@ -1,5 +1,10 @@
 package io.plasmite.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Strict UTF-8: the encoder refuses lone surrogates, the validator refuses overlong forms, encoded
  * surrogates, code points above U+10FFFF and truncated sequences — exactly what the reference JSON
@@ -19,6 +24,18 @@ public final class Utf8 {
   public static int firstInvalid(byte[] buf, int off, int len) {
     int i = off;
     int end = off + len;
+    // ASCII eight bytes at a time, then one at a time: most text never leaves this loop.
+    while (i <= end - 8 && ((long) LONGS.get(buf, i) & HIGHS) == 0) {
+      i += 8;
+    }
+    while (i < end && buf[i] >= 0) {
+      i++;
+    }
+    return i == end ? -1 : firstInvalidFrom(buf, i, end);
+  }
+
+  private static int firstInvalidFrom(byte[] buf, int from, int end) {
+    int i = from;
     while (i < end) {
       int b = buf[i];
       if (b >= 0) {
@@ -68,7 +85,14 @@ public final class Utf8 {
    * @return true if a byte is 0x80 or above
    */
   public static boolean hasNonAscii(byte[] buf, int off, int len) {
-    for (int i = off, end = off + len; i < end; i++) {
+    int i = off;
+    int end = off + len;
+    for (; i <= end - 8; i += 8) {
+      if (((long) LONGS.get(buf, i) & HIGHS) != 0) {
+        return true;
+      }
+    }
+    for (; i < end; i++) {
       if (buf[i] < 0) {
         return true;
       }
@@ -87,8 +111,19 @@ public final class Utf8 {
    * @return the number of bytes written, or -1 if the characters hold a lone surrogate
    */
   public static int encode(char[] chars, int off, int len, byte[] out, int outOff) {
+    int end = off + len;
+    int i = off;
     int o = outOff;
-    for (int i = off, end = off + len; i < end; i++) {
+    // ASCII runs first: one compare and one store a character.
+    while (i < end) {
+      char c = chars[i];
+      if (c >= 0x80) {
+        break;
+      }
+      out[o++] = (byte) c;
+      i++;
+    }
+    for (; i < end; i++) {
       char c = chars[i];
       if (c < 0x80) {
         out[o++] = (byte) c;
@@ -122,9 +157,62 @@ public final class Utf8 {
    * @return its UTF-8 bytes, or {@code null} if it holds a lone surrogate
    */
   public static byte[] encode(String s) {
-    char[] chars = s.toCharArray();
-    byte[] out = new byte[chars.length * 3];
-    int n = encode(chars, 0, chars.length, out, 0);
-    return n < 0 ? null : java.util.Arrays.copyOf(out, n);
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    // getBytes replaces a lone surrogate by '?': without a '?' there was none.
+    return indexOf(utf8, 0, utf8.length, (byte) '?') < 0 || !hasLoneSurrogate(s) ? utf8 : null;
+  }
+
+  /**
+   * Tells whether a string holds a surrogate that is not part of a pair.
+   *
+   * @param s the string
+   * @return true if some surrogate is unpaired
+   */
+  public static boolean hasLoneSurrogate(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c)
+            || i + 1 >= n
+            || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return true;
+        }
+        i++;
+      }
+    }
+    return false;
+  }
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Finds a byte value, eight bytes at a time.
+   *
+   * @param buf the bytes
+   * @param off first byte
+   * @param len number of bytes
+   * @param value the byte to find
+   * @return the offset of the first occurrence, or -1
+   */
+  public static int indexOf(byte[] buf, int off, int len, byte value) {
+    long pattern = ONES * (value & 0xFF);
+    int i = off;
+    int end = off + len;
+    for (; i <= end - 8; i += 8) {
+      long x = (long) LONGS.get(buf, i) ^ pattern;
+      // Non-zero iff some byte of x is zero: the classic SWAR test, exact as a whole.
+      if (((x - ONES) & ~x & HIGHS) != 0) {
+        break;
+      }
+    }
+    for (; i < end; i++) {
+      if (buf[i] == value) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -44,6 +44,9 @@ public final class Lite3Encoder {
   private int[] members = new int[64];
   private int membersTop;
   private int[] mergeScratch = new int[0];
+  private static final int TAG_CACHE_SIZE = 4;
+  private final String[] tagCacheNames = new String[TAG_CACHE_SIZE];
+  private final byte[][] tagCacheUtf8 = new byte[TAG_CACHE_SIZE][];
 
   /** Creates an encoder. */
   public Lite3Encoder() {}
@@ -139,17 +142,31 @@ public final class Lite3Encoder {
         writer.putContainer(
             writer.setMember(meta, TAGS, 0, TAGS.length, Lite3Writer.containerPayloadBytes()),
             Lite3Type.ARRAY);
+    int t = 0;
     for (String tag : tags) {
-      byte[] utf8 = Utf8.encode(tag);
-      if (utf8 == null) {
-        throw PlasmiteException.of(ErrorKind.USAGE, "tag holds a lone surrogate: " + tag);
-      }
+      byte[] utf8 = tagUtf8(t++, tag);
       int at = writer.appendElement(tagArray, Lite3Writer.stringPayloadBytes(utf8.length));
       writer.putString(at, utf8, 0, utf8.length);
     }
     int data = writer.putContainer(member(root, DATA), Lite3Type.OBJECT);
     fill(data, 0);
     return writer.toByteArray();
+  }
+
+  /** UTF-8 of the {@code t}-th tag; the last few tags' bytes are kept, as tags tend to repeat. */
+  private byte[] tagUtf8(int t, String tag) {
+    if (t < TAG_CACHE_SIZE && tagCacheNames[t] == tag) {
+      return tagCacheUtf8[t];
+    }
+    byte[] utf8 = Utf8.encode(tag);
+    if (utf8 == null) {
+      throw PlasmiteException.of(ErrorKind.USAGE, "tag holds a lone surrogate: " + tag);
+    }
+    if (t < TAG_CACHE_SIZE) {
+      tagCacheNames[t] = tag;
+      tagCacheUtf8[t] = utf8;
+    }
+    return utf8;
   }
 
   private int member(int container, byte[] key) {
@@ -160,7 +177,7 @@ public final class Lite3Encoder {
   private void fill(int node, int i) {
     if (tape.kind(i) == JsonTape.ARRAY) {
       for (int v = i + 1, end = tape.end(i); v < end; v = tape.next(v)) {
-        put(node, v, null, 0, 0);
+        put(node, v, null, 0, 0, 0);
       }
       return;
     }
@@ -176,6 +193,7 @@ public final class Lite3Encoder {
     membersTop = k;
     sortKeys(base, k);
     byte[] text = tape.bytes();
+    boolean nul = tape.keysHoldNul();
     for (int m = base; m < k; m++) {
       int key = members[m];
       // Stable sort: of equal keys, the last one in the document wins.
@@ -184,20 +202,24 @@ public final class Lite3Encoder {
       }
       int off = tape.textOffset(key);
       int len = tape.textLength(key);
-      // Lite3 keys end at their first NUL, as the reference cuts C strings.
-      for (int z = 0; z < len; z++) {
-        if (text[off + z] == 0) {
-          len = z;
-          break;
+      int hash = tape.keyHash(key);
+      if (nul) {
+        // Lite3 keys end at their first NUL, as the reference cuts C strings.
+        for (int z = 0; z < len; z++) {
+          if (text[off + z] == 0) {
+            len = z;
+            hash = Lite3Writer.djb2(text, off, len);
+            break;
+          }
         }
       }
-      put(node, key + 1, text, off, len);
+      put(node, key + 1, text, off, len, hash);
     }
     membersTop = base;
   }
 
   /** Writes tape value {@code v} as a member ({@code key != null}) or element of {@code node}. */
-  private void put(int node, int v, byte[] key, int keyOff, int keyLen) {
+  private void put(int node, int v, byte[] key, int keyOff, int keyLen, int keyHash) {
     byte kind = tape.kind(v);
     int payload =
         switch (kind) {
@@ -210,7 +232,7 @@ public final class Lite3Encoder {
     int at =
         key == null
             ? writer.appendElement(node, payload)
-            : writer.setMember(node, key, keyOff, keyLen, payload);
+            : writer.setMember(node, key, keyOff, keyLen, keyHash, payload);
     switch (kind) {
       case JsonTape.OBJECT -> fill(writer.putContainer(at, Lite3Type.OBJECT), v);
       case JsonTape.ARRAY -> fill(writer.putContainer(at, Lite3Type.ARRAY), v);
@@ -274,6 +296,11 @@ public final class Lite3Encoder {
   }
 
   private int compareKeys(int x, int y) {
+    long px = tape.keyPrefix(x);
+    long py = tape.keyPrefix(y);
+    if (px != py) {
+      return Long.compareUnsigned(px, py);
+    }
     byte[] text = tape.bytes();
     int xo = tape.textOffset(x);
     int yo = tape.textOffset(y);

@@ -150,6 +150,21 @@ public final class Lite3Writer {
   }
 
   /**
+   * {@link #setMember(int, byte[], int, int, int)} with the key's DJB2 hash already known.
+   *
+   * @param container offset of the object's container root node
+   * @param key UTF-8 key bytes, without a 0 byte
+   * @param keyOff first key byte
+   * @param keyLen number of key bytes
+   * @param keyHash {@link #djb2} of the key bytes
+   * @param payloadBytes the value's payload length P (95 for a nested container)
+   * @return where the value's type byte goes
+   */
+  int setMember(int container, byte[] key, int keyOff, int keyLen, int keyHash, int payloadBytes) {
+    return set(container, key, keyOff, keyLen, keyHash, payloadBytes);
+  }
+
+  /**
    * Reserves the next element of an array.
    *
    * @param container offset of the array's container root node
