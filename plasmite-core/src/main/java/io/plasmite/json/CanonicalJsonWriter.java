@@ -2,6 +2,9 @@ package io.plasmite.json;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -164,7 +167,17 @@ public final class CanonicalJsonWriter {
    */
   public CanonicalJsonWriter value(long v) {
     beforeValue();
-    ascii(Long.toString(v));
+    ensure(20);
+    long x = v;
+    if (x < 0) {
+      if (x == Long.MIN_VALUE) {
+        ascii(Long.toString(x));
+        return this;
+      }
+      buf[len++] = '-';
+      x = -x;
+    }
+    len = DoubleFormat.writeDigits(x, buf, len);
     return this;
   }
 
@@ -176,7 +189,13 @@ public final class CanonicalJsonWriter {
    */
   public CanonicalJsonWriter value(double v) {
     beforeValue();
-    ascii(DoubleFormat.format(v));
+    ensure(DoubleFormat.MAX_FAST_BYTES);
+    int end = DoubleFormat.writeFast(v, buf, len);
+    if (end >= 0) {
+      len = end;
+    } else {
+      ascii(DoubleFormat.formatGeneral(v));
+    }
     return this;
   }
 
@@ -291,11 +310,32 @@ public final class CanonicalJsonWriter {
     len += 2 * depth;
   }
 
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Tells whether eight bytes hold one that needs escaping: below 0x20, a quote or a backslash.
+   * Each SWAR term is exact as to whether some byte matches; bytes of 0x80 and above never do.
+   */
+  private static boolean needsEscape(long x) {
+    long q = x ^ (ONES * '"');
+    long bs = x ^ (ONES * '\\');
+    long t = ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs);
+    return (t & HIGHS) != 0;
+  }
+
   private void quoted(byte[] s, int off, int n) {
     ensure(n + 2);
     buf[len++] = '"';
     int runStart = off;
-    for (int i = off, end = off + n; i < end; i++) {
+    int end = off + n;
+    int i = off;
+    while (i <= end - 8 && !needsEscape((long) LONGS.get(s, i))) {
+      i += 8;
+    }
+    for (; i < end; i++) {
       int b = s[i] & 0xFF;
       if (b >= 0x20 && b != '"' && b != '\\') {
         continue;

@@ -1,6 +1,7 @@
 package io.plasmite.json;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Prints a double in the shortest form that reads back exactly, laid out as the other plasmite
@@ -23,6 +24,118 @@ public final class DoubleFormat {
    * @throws IllegalArgumentException for NaN or an infinity, which JSON cannot hold
    */
   public static String format(double value) {
+    byte[] out = new byte[MAX_FAST_BYTES];
+    int n = writeFast(value, out, 0);
+    if (n >= 0) {
+      return new String(out, 0, n, StandardCharsets.ISO_8859_1);
+    }
+    return formatGeneral(value);
+  }
+
+  /** Room {@link #writeFast} needs: a sign, 15 digits, a point, 5 zeros after it, and spare. */
+  static final int MAX_FAST_BYTES = 32;
+
+  private static final double[] POW10 = new double[23];
+  private static final long[] LONG_POW10 = new long[19];
+
+  static {
+    double p = 1;
+    for (int i = 0; i < POW10.length; i++) {
+      POW10[i] = p; // exact up to 1e22
+      p *= 10;
+    }
+    long q = 1;
+    for (int i = 0; i < LONG_POW10.length; i++) {
+      LONG_POW10[i] = q;
+      q *= 10;
+    }
+  }
+
+  /**
+   * The fast path: writes the canonical text of a value with few digits in plain notation, {@code
+   * 1e-5 <= |value| < 1e15}, straight into a buffer, without the digits of {@link
+   * Double#toString(double)}.
+   *
+   * <p>With {@code k} fraction digits, take {@code m = rint(|value| * 10^k)}. When {@code m <
+   * 10^15}, the product is off by at most 1/16 and the decimals with {@code k} fraction digits that
+   * read back as the value lie within 1/8 of the exact product, so at most one does and it is
+   * {@code m}; it does iff {@code m / 10^k} (one correctly rounded division of exact operands) is
+   * the value. The least such {@code k} gives the fewest digits, the same decimal the general path
+   * finds, and within these bounds the layout is plain notation.
+   *
+   * @param value any double
+   * @param out destination with {@link #MAX_FAST_BYTES} bytes of room at {@code at}
+   * @param at first destination byte
+   * @return the end of the text, or -1 if the value needs the general path (nothing is written)
+   */
+  static int writeFast(double value, byte[] out, int at) {
+    double abs = Math.abs(value);
+    if (!(abs >= 1e-5 && abs < 1e15)) {
+      return -1; // zero, NaN, infinities, exponent notation, or too many digits
+    }
+    for (int k = 0; k < POW10.length; k++) {
+      double scaled = abs * POW10[k];
+      if (scaled >= 1e15) {
+        return -1;
+      }
+      double m = Math.rint(scaled);
+      if (m / POW10[k] == abs) {
+        return writePlain(value < 0, (long) m, k, out, at);
+      }
+    }
+    return -1;
+  }
+
+  /** Writes {@code ±m / 10^k} with {@code k} fraction digits, or {@code m.0} for {@code k = 0}. */
+  private static int writePlain(boolean negative, long m, int k, byte[] out, int at) {
+    int o = at;
+    if (negative) {
+      out[o++] = '-';
+    }
+    // m < 10^15, so with more than 15 fraction digits there is no whole part.
+    long whole = k < 16 ? m / LONG_POW10[k] : 0;
+    o = writeDigits(whole, out, o);
+    out[o++] = '.';
+    if (k == 0) {
+      out[o++] = '0';
+      return o;
+    }
+    long fraction = m - whole * LONG_POW10[Math.min(k, 15)];
+    for (int i = o + k - 1; i >= o; i--) {
+      out[i] = (byte) ('0' + fraction % 10);
+      fraction /= 10;
+    }
+    return o + k;
+  }
+
+  /**
+   * Writes the decimal digits of a non-negative number.
+   *
+   * @param v the number, at least 0
+   * @param out destination with room for 19 digits
+   * @param at first destination byte
+   * @return the end of the digits
+   */
+  static int writeDigits(long v, byte[] out, int at) {
+    int n = 1;
+    while (n < 19 && v >= LONG_POW10[n]) {
+      n++;
+    }
+    long x = v;
+    for (int i = at + n - 1; i >= at; i--) {
+      out[i] = (byte) ('0' + x % 10);
+      x /= 10;
+    }
+    return at + n;
+  }
+
+  /**
+   * The general path, for every finite value: {@link #format} without the fast path.
+   *
+   * @param value a finite value
+   * @return the canonical text
+   */
+  static String formatGeneral(double value) {
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException("not a finite number: " + value);
     }

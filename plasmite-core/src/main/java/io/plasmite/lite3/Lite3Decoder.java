@@ -6,6 +6,9 @@ import static io.plasmite.lite3.Lite3NodeDescriptor.TREE_HEIGHT_MAX;
 import io.plasmite.PlasmiteException;
 import io.plasmite.json.CanonicalJsonWriter;
 import io.plasmite.json.Utf8;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +53,11 @@ public final class Lite3Decoder {
   private int[] entries = new int[3 * 64];
   private int entriesTop;
   private int[] scratch = new int[0];
+  // Per entry (index entry offset / 3): the key's first 8 bytes, big-endian, zero-padded.
+  private long[] prefixes = new long[64];
+  private long[] prefixScratch = new long[0];
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** Creates a decoder. */
   public Lite3Decoder() {}
@@ -215,9 +223,9 @@ public final class Lite3Decoder {
     } else {
       sortByKey(from, to);
       out.startObject();
-      for (int e = from; e < to; e += 3) {
+      for (int e = from, p = from / 3; e < to; e += 3, p++) {
         // Of equal keys the last in stored order wins, as a map insert would have it.
-        if (e + 3 < to && compareKeys(e, e + 3) == 0) {
+        if (e + 3 < to && prefixes[p] == prefixes[p + 1] && compareKeys(e, e + 3) == 0) {
           continue;
         }
         out.key(buf, base + entries[e], entries[e + 1]);
@@ -298,6 +306,7 @@ public final class Lite3Decoder {
   private void entry(int e, Lite3Type type) {
     if (entriesTop + 3 > entries.length) {
       entries = Arrays.copyOf(entries, entries.length * 2);
+      prefixes = Arrays.copyOf(prefixes, entries.length / 3);
     }
     if (--textBudget < 0) {
       throw corrupt("more entries than the document can hold: entries overlap", e);
@@ -316,17 +325,42 @@ public final class Lite3Decoder {
     int key = e + tagSize;
     need(key, keySize);
     spendText(keySize, e);
+    // Keys are short: one plain pass finds the 0 byte and notes non-ASCII bytes.
     int keyLen = 0;
-    while (keyLen < keySize && buf[base + key + keyLen] != 0) {
-      keyLen++;
+    int high = 0;
+    for (int at = base + key; keyLen < keySize; keyLen++) {
+      byte b = buf[at + keyLen];
+      if (b == 0) {
+        break;
+      }
+      high |= b;
     }
     if (keyLen == keySize) {
       throw corrupt("key lacks its terminating 0 byte", key);
     }
-    checkUtf8(key, keyLen);
+    if (high < 0) {
+      checkUtf8(key, keyLen);
+    }
+    prefixes[entriesTop / 3] = prefix(base + key, keyLen);
     entries[entriesTop++] = key;
     entries[entriesTop++] = keyLen;
     entries[entriesTop++] = key + keySize;
+  }
+
+  /** The first 8 bytes of the key at buffer offset {@code at}, big-endian, zero-padded. */
+  private long prefix(int at, int keyLen) {
+    if (keyLen == 0) {
+      return 0;
+    }
+    if (at <= buf.length - 8) {
+      long x = (long) BIG_ENDIAN_LONGS.get(buf, at);
+      return keyLen >= 8 ? x : x & (-1L << (8 * (8 - keyLen)));
+    }
+    long x = 0;
+    for (int i = 0, n = Math.min(keyLen, 8); i < n; i++) {
+      x |= (buf[at + i] & 0xFFL) << (56 - 8 * i);
+    }
+    return x;
   }
 
   /** Finds {@code key} in object {@code c} as the reference lookup does (lite3.md §9.3). */
@@ -423,22 +457,32 @@ public final class Lite3Decoder {
     }
     if (scratch.length < to - from) {
       scratch = new int[Math.max(to - from, scratch.length * 2)];
+      prefixScratch = new long[scratch.length / 3 + 1];
     }
     mergeSort(from, n);
   }
 
   private void insertionStep(int from, int i) {
-    int k0 = entries[from + 3 * i];
-    int k1 = entries[from + 3 * i + 1];
-    int k2 = entries[from + 3 * i + 2];
+    int f = from / 3;
+    int e = from + 3 * i;
+    int k0 = entries[e];
+    int k1 = entries[e + 1];
+    int k2 = entries[e + 2];
+    long p = prefixes[f + i];
     int j = i - 1;
-    while (j >= 0 && compareKeyTo(from + 3 * j, k0, k1) > 0) {
-      System.arraycopy(entries, from + 3 * j, entries, from + 3 * (j + 1), 3);
+    while (j >= 0 && compare(prefixes[f + j], entries, from + 3 * j, p, k0, k1) > 0) {
+      int d = from + 3 * j;
+      entries[d + 3] = entries[d];
+      entries[d + 4] = entries[d + 1];
+      entries[d + 5] = entries[d + 2];
+      prefixes[f + j + 1] = prefixes[f + j];
       j--;
     }
-    entries[from + 3 * (j + 1)] = k0;
-    entries[from + 3 * (j + 1) + 1] = k1;
-    entries[from + 3 * (j + 1) + 2] = k2;
+    int d = from + 3 * (j + 1);
+    entries[d] = k0;
+    entries[d + 1] = k1;
+    entries[d + 2] = k2;
+    prefixes[f + j + 1] = p;
   }
 
   /** Stable merge sort of {@code n} triples starting at {@code from}. */
@@ -453,44 +497,58 @@ public final class Lite3Decoder {
   }
 
   private void merge(int from, int lo, int mid, int hi) {
+    int f = from / 3;
     System.arraycopy(entries, from + 3 * lo, scratch, 0, 3 * (hi - lo));
+    System.arraycopy(prefixes, f + lo, prefixScratch, 0, hi - lo);
     int l = 0;
     int lEnd = mid - lo;
     int r = lEnd;
     int rEnd = hi - lo;
-    int o = from + 3 * lo;
+    int o = lo;
     while (l < lEnd || r < rEnd) {
       boolean takeRight =
-          l >= lEnd || (r < rEnd && compareScratch(3 * r, scratch[3 * l], scratch[3 * l + 1]) < 0);
-      int s = takeRight ? 3 * r++ : 3 * l++;
-      entries[o++] = scratch[s];
-      entries[o++] = scratch[s + 1];
-      entries[o++] = scratch[s + 2];
+          l >= lEnd
+              || (r < rEnd
+                  && compare(
+                          prefixScratch[r],
+                          scratch,
+                          3 * r,
+                          prefixScratch[l],
+                          scratch[3 * l],
+                          scratch[3 * l + 1])
+                      < 0);
+      int t = takeRight ? r++ : l++;
+      int eo = from + 3 * o;
+      entries[eo] = scratch[3 * t];
+      entries[eo + 1] = scratch[3 * t + 1];
+      entries[eo + 2] = scratch[3 * t + 2];
+      prefixes[f + o] = prefixScratch[t];
+      o++;
     }
   }
 
-  private int compareScratch(int s, int keyOff, int keyLen) {
+  /** Compares the key of triple {@code e} in {@code triples} (prefix {@code pe}) with a key. */
+  private int compare(long pe, int[] triples, int e, long p, int keyOff, int keyLen) {
+    if (pe != p) {
+      return Long.compareUnsigned(pe, p);
+    }
     return Arrays.compareUnsigned(
         buf,
-        base + scratch[s],
-        base + scratch[s] + scratch[s + 1],
-        buf,
-        base + keyOff,
-        base + keyOff + keyLen);
-  }
-
-  private int compareKeyTo(int e, int keyOff, int keyLen) {
-    return Arrays.compareUnsigned(
-        buf,
-        base + entries[e],
-        base + entries[e] + entries[e + 1],
+        base + triples[e],
+        base + triples[e] + triples[e + 1],
         buf,
         base + keyOff,
         base + keyOff + keyLen);
   }
 
   private int compareKeys(int e1, int e2) {
-    return compareKeyTo(e1, entries[e2], entries[e2 + 1]);
+    return Arrays.compareUnsigned(
+        buf,
+        base + entries[e1],
+        base + entries[e1] + entries[e1 + 1],
+        buf,
+        base + entries[e2],
+        base + entries[e2] + entries[e2 + 1]);
   }
 
   private static PlasmiteException corrupt(String message, int offset) {

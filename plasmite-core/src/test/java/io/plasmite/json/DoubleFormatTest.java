@@ -3,6 +3,7 @@ package io.plasmite.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -95,6 +96,40 @@ class DoubleFormatTest {
         }
       }
     }
+  }
+
+  /** The fast path for short decimals prints exactly what the general path prints. */
+  @Test
+  void fastPathAgreesWithTheGeneralPath() {
+    long seed = 0xFA57_D0B1EL;
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] out = new byte[DoubleFormat.MAX_FAST_BYTES + 3];
+    int fast = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      double v =
+          switch (i % 6) {
+            case 0 -> Double.longBitsToDouble(random.nextLong());
+            case 1 -> random.nextDouble() * Math.pow(10, random.nextInt(-8, 17));
+            case 2 ->
+                random.nextLong(-1_000_000_000_000_000L, 1_000_000_000_000_000L)
+                    / Math.pow(10, random.nextInt(0, 22));
+            case 3 -> random.nextInt(-1_000_000, 1_000_000) / Math.pow(10, random.nextInt(0, 12));
+            case 4 -> Math.nextAfter(Math.pow(10, random.nextInt(-6, 16)), random.nextInt(-1, 2));
+            default -> (double) random.nextLong(-(1L << 53), 1L << 53);
+          };
+      if (!Double.isFinite(v)) {
+        continue;
+      }
+      int end = DoubleFormat.writeFast(v, out, 3);
+      if (end < 0) {
+        continue;
+      }
+      fast++;
+      String text = new String(out, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII);
+      assertEquals(
+          DoubleFormat.formatGeneral(v), text, () -> "seed " + seed + ": " + Double.toString(v));
+    }
+    assertTrue(fast > 300_000, "fast path taken " + fast + " times");
   }
 
   private static int significantDigits(String text) {
