@@ -1,10 +1,6 @@
 package io.plasmite.cli;
 
-import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine.IVersionProvider;
 
 /**
@@ -15,8 +11,6 @@ import picocli.CommandLine.IVersionProvider;
  * {@code Implementation-Version} is the fallback for builds that skipped filtering.
  */
 public final class BuildVersion implements IVersionProvider {
-  private static final String RESOURCE = "version.properties";
-
   /** Creates the provider that picocli asks for the {@code --version} text. */
   public BuildVersion() {}
 
@@ -27,30 +21,7 @@ public final class BuildVersion implements IVersionProvider {
    * @throws PlasmiteException of kind Internal if the build recorded no version
    */
   public static String current() {
-    String version = fromResource();
-    if (version == null) {
-      version = BuildVersion.class.getPackage().getImplementationVersion();
-    }
-    if (version == null || version.isBlank()) {
-      throw PlasmiteException.of(ErrorKind.INTERNAL, "this build of plasmite records no version")
-          .withHint("Rebuild with Maven: mvn -pl plasmite-cli -am package.");
-    }
-    return version;
-  }
-
-  private static String fromResource() {
-    try (InputStream in = BuildVersion.class.getResourceAsStream(RESOURCE)) {
-      if (in == null) {
-        return null;
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      String version = properties.getProperty("version");
-      // An unfiltered copy still holds the Maven placeholder.
-      return version == null || version.contains("${") ? null : version.strip();
-    } catch (IOException e) {
-      return null;
-    }
+    return BuildInfo.version();
   }
 
   /**

@@ -35,7 +35,7 @@ public final class VersionCommand implements Callable<Integer> {
    * @return 0
    */
   static int print(Streams streams) {
-    String version = BuildVersion.current();
+    String version = BuildInfo.version();
     if (streams.outIsTerminal()) {
       streams.out().println("plasmite " + version);
       streams.out().flush();
