@@ -124,11 +124,10 @@ public final class CanonicalJsonWriter {
   public CanonicalJsonWriter key(byte[] utf8, int off, int n) {
     beforeValue();
     quoted(utf8, off, n);
+    ensure(2);
+    buf[len++] = ':';
     if (pretty) {
-      put((byte) ':');
-      put((byte) ' ');
-    } else {
-      put((byte) ':');
+      buf[len++] = ' ';
     }
     afterKey = true;
     return this;
@@ -265,8 +264,36 @@ public final class CanonicalJsonWriter {
   /** The output as a string. */
   @Override
   public String toString() {
-    return new String(buf, 0, len, StandardCharsets.UTF_8);
+    // Text within Latin-1 (the common case) decodes here, eight ASCII bytes at a time, faster
+    // than the general UTF-8 decoder, which takes it over at the first character beyond.
+    if (latin1.length < len) {
+      latin1 = new byte[Math.max(len, 2 * latin1.length)];
+    }
+    int i = 0;
+    int o = 0;
+    while (i < len) {
+      long x;
+      if (i <= len - 8 && ((x = (long) LONGS.get(buf, i)) & HIGHS) == 0) {
+        LONGS.set(latin1, o, x);
+        i += 8;
+        o += 8;
+        continue;
+      }
+      byte b = buf[i];
+      if (b >= 0) {
+        latin1[o++] = b;
+        i++;
+      } else if ((b & 0xFE) == 0xC2 && i + 1 < len && (buf[i + 1] & 0xC0) == 0x80) {
+        latin1[o++] = (byte) (((b & 0x03) << 6) | (buf[i + 1] & 0x3F));
+        i += 2;
+      } else {
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
+      }
+    }
+    return new String(latin1, 0, o, StandardCharsets.ISO_8859_1);
   }
+
+  private byte[] latin1 = new byte[0];
 
   private void open() {
     if (depth == DEPTH_MAX) {

@@ -476,6 +476,7 @@ public final class JsonTape {
       utf8 = keyCacheUtf8[slot];
       prefix = keyCachePrefix[slot];
       hash = keyCacheHash[slot];
+      keyNul |= keyCacheNul[slot];
     } else {
       utf8 = Utf8.encode(name);
       if (utf8 == null) {
@@ -491,10 +492,9 @@ public final class JsonTape {
         keyCacheUtf8[slot] = utf8;
         keyCachePrefix[slot] = prefix;
         keyCacheHash[slot] = hash;
+        keyCacheNul[slot] = name.indexOf('\0') >= 0;
       }
-    }
-    if (name.indexOf('\0') >= 0) {
-      keyNul = true;
+      keyNul |= name.indexOf('\0') >= 0;
     }
     int n = utf8.length;
     if (bytes.length - bytesLen < n) {
@@ -515,6 +515,7 @@ public final class JsonTape {
   private final byte[][] keyCacheUtf8 = new byte[KEY_CACHE_SIZE][];
   private final long[] keyCachePrefix = new long[KEY_CACHE_SIZE];
   private final int[] keyCacheHash = new int[KEY_CACHE_SIZE];
+  private final boolean[] keyCacheNul = new boolean[KEY_CACHE_SIZE];
   private static final int DJB2_SEED = 5381;
 
   /** The first 8 bytes of {@code [off, off + len)}, big-endian, zero-padded. */
