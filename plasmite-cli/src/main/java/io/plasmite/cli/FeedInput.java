@@ -167,6 +167,9 @@ final class FeedInput {
 
   private final InputStream in;
   private Mode mode;
+  // Auto detection looks at the start of the input once; AUTO afterwards means JSON Lines with
+  // multi-line records.
+  private boolean sniffed;
   private byte[] buf = new byte[READ_CHUNK];
   private int start;
   private int pos;
@@ -227,7 +230,8 @@ final class FeedInput {
     if (finished) {
       return null;
     }
-    if (mode == Mode.AUTO) {
+    if (mode == Mode.AUTO && !sniffed) {
+      sniffed = true;
       mode = sniff();
     }
     Batch batch = new Batch();
