@@ -14,7 +14,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -188,11 +187,19 @@ public final class JsonTape {
           .withHint("escape it as \\u0000 inside a string");
     }
     // Jackson's byte parser is faster than its char parser; strict JSON is the same either way.
-    // getBytes replaces a lone surrogate by '?': the char parser reports those.
-    byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
-    if (Utf8.indexOf(utf8, 0, utf8.length, (byte) '?') < 0 || !Utf8.hasLoneSurrogate(json)) {
+    // A lone surrogate is left to the char parser to report.
+    byte[] utf8;
+    int n;
+    if (json.length() <= REUSED_CHARS_MAX) {
+      n = toUtf8(json); // into a reused buffer
+      utf8 = utf8Buf;
+    } else {
+      utf8 = Utf8.encode(json);
+      n = utf8 == null ? -1 : utf8.length;
+    }
+    if (n >= 0) {
       try {
-        parseValidUtf8(utf8, 0, utf8.length, maxDepth);
+        parseValidUtf8(utf8, 0, n, maxDepth);
         return;
       } catch (PlasmiteException e) {
         // Report the error in characters, as the text was given: parse again below.
@@ -205,6 +212,23 @@ public final class JsonTape {
     } catch (IOException e) {
       throw PlasmiteException.of(ErrorKind.INTERNAL, "reading JSON from memory failed", e);
     }
+  }
+
+  private char[] charBuf = new char[0];
+  private byte[] utf8Buf = new byte[0];
+
+  /** Longest String converted in reused buffers, which stay allocated: 64K chars. */
+  private static final int REUSED_CHARS_MAX = 1 << 16;
+
+  /** Strict UTF-8 of {@code s} into {@link #utf8Buf}: its length, or -1 for a lone surrogate. */
+  private int toUtf8(String s) {
+    int n = s.length();
+    if (charBuf.length < n) {
+      charBuf = new char[Math.max(n, Math.min(REUSED_CHARS_MAX, 2 * charBuf.length))];
+      utf8Buf = new byte[3 * charBuf.length];
+    }
+    s.getChars(0, n, charBuf, 0);
+    return Utf8.encode(charBuf, 0, n, utf8Buf, 0);
   }
 
   /**
