@@ -28,13 +28,13 @@ import java.util.List;
  */
 public final class Pool implements AutoCloseable {
   private final PoolFile file;
-  private final WakeChannel wake;
   private final Appender appender;
+  private volatile WakeChannel wake;
+  private boolean wakeOpened;
 
   Pool(PoolFile file) {
     this.file = file;
-    this.wake = WakeChannel.open(file.path());
-    this.appender = file.writable() ? new Appender(file, wake) : null;
+    this.appender = file.writable() ? new Appender(file, this::wake) : null;
     if (appender != null) {
       try {
         appender.recover();
@@ -42,6 +42,21 @@ public final class Pool implements AutoCloseable {
         file.close();
         throw e;
       }
+    }
+  }
+
+  /** The wake channel, opened on first use (a plain read never needs it). */
+  private WakeChannel wake() {
+    WakeChannel w = wake;
+    if (w != null) {
+      return w;
+    }
+    synchronized (this) {
+      if (!wakeOpened) {
+        wake = WakeChannel.open(file.path());
+        wakeOpened = true;
+      }
+      return wake;
     }
   }
 
@@ -205,7 +220,7 @@ public final class Pool implements AutoCloseable {
    * @return the tail; close it when done
    */
   public Tail tail(TailOptions options) {
-    return new Tail(file, wake, options);
+    return new Tail(file, wake(), options);
   }
 
   /**
@@ -220,7 +235,7 @@ public final class Pool implements AutoCloseable {
         TailOptions.since(options.sinceSeq())
             .withTags(options.tags())
             .withMaxMessages(options.maxMessages());
-    return new Replay(new Tail(file, wake, tail, newest), options.speed());
+    return new Replay(new Tail(file, wake(), tail, newest), options.speed());
   }
 
   /**
@@ -274,8 +289,9 @@ public final class Pool implements AutoCloseable {
   /** Closes the pool; tails on it end. */
   @Override
   public void close() {
-    if (wake != null) {
-      wake.close();
+    WakeChannel w = wake;
+    if (w != null) {
+      w.close();
     }
     file.close();
   }

@@ -13,6 +13,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Appends frames to a pool ({@code pool-format-v3.md} §5).
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Appender {
   private final PoolFile pool;
-  private final WakeChannel wake;
+  private final Supplier<WakeChannel> wake;
   private final ReentrantLock syncLock = new ReentrantLock();
   // File ranges written since the last sync, as (position, length) pairs; guarded by itself.
   private final DirtyRanges dirty = new DirtyRanges();
@@ -37,9 +38,9 @@ public final class Appender {
    * Creates an appender.
    *
    * @param pool a writable pool
-   * @param wake the pool's wake channel, or null
+   * @param wake the pool's wake channel, opened on first use; it may supply null
    */
-  public Appender(PoolFile pool, WakeChannel wake) {
+  public Appender(PoolFile pool, Supplier<WakeChannel> wake) {
     this.pool = pool;
     this.wake = wake;
   }
@@ -151,8 +152,9 @@ public final class Appender {
     } finally {
       pool.unlock();
     }
-    if (wake != null) {
-      wake.wakeAll();
+    WakeChannel channel = wake.get();
+    if (channel != null) {
+      channel.wakeAll();
     }
     if (durability == Durability.FLUSH) {
       groupSync(dirty.ticket());

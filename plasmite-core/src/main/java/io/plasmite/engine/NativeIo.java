@@ -46,47 +46,68 @@ final class NativeIo {
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
   private static final ThreadLocal<int[]> LAST_ERRNO = ThreadLocal.withInitial(() -> new int[1]);
 
-  private static final MethodHandle OPEN =
-      handle(
-          "open",
-          FunctionDescriptor.of(
-              ValueLayout.JAVA_INT,
-              ValueLayout.ADDRESS,
-              ValueLayout.JAVA_INT,
-              ValueLayout.JAVA_INT),
-          Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle CLOSE =
-      handle("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-  private static final MethodHandle FLOCK =
-      handle(
-          "flock",
-          FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-  private static final MethodHandle FALLOCATE =
-      handleNoErrno(
-          "posix_fallocate",
-          FunctionDescriptor.of(
-              ValueLayout.JAVA_INT,
-              ValueLayout.JAVA_INT,
-              ValueLayout.JAVA_LONG,
-              ValueLayout.JAVA_LONG));
-  private static final MethodHandle SYSCALL6 =
-      handle(
-          "syscall",
-          FunctionDescriptor.of(
-              ValueLayout.JAVA_LONG,
-              ValueLayout.JAVA_LONG,
-              ValueLayout.ADDRESS,
-              ValueLayout.JAVA_INT,
-              ValueLayout.JAVA_INT,
-              ValueLayout.ADDRESS,
-              ValueLayout.ADDRESS,
-              ValueLayout.JAVA_INT),
-          Linker.Option.firstVariadicArg(1));
   private static final StructLayout TIMESPEC =
       java.lang.foreign.MemoryLayout.structLayout(
           ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
   private static final ThreadLocal<MemorySegment> TIMEOUT =
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(TIMESPEC));
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Open {
+    static final MethodHandle H =
+        handle(
+            "open",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Close {
+    static final MethodHandle H =
+        handle("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Flock {
+    static final MethodHandle H =
+        handle(
+            "flock",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Fallocate {
+    static final MethodHandle H =
+        handleNoErrno(
+            "posix_fallocate",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Syscall {
+    static final MethodHandle H =
+        handle(
+            "syscall",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+  }
 
   private NativeIo() {}
 
@@ -129,7 +150,7 @@ final class NativeIo {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = STATE.get();
       int fd =
-          (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, CREATE_MODE);
+          (int) Open.H.invokeExact(state, arena.allocateFrom(path), flags | O_CLOEXEC, CREATE_MODE);
       if (fd < 0) {
         saveErrno(state);
       }
@@ -142,7 +163,7 @@ final class NativeIo {
   static int close(int fd) {
     try {
       MemorySegment state = STATE.get();
-      int r = (int) CLOSE.invokeExact(state, fd);
+      int r = (int) Close.H.invokeExact(state, fd);
       if (r < 0) {
         saveErrno(state);
       }
@@ -157,7 +178,7 @@ final class NativeIo {
     try {
       MemorySegment state = STATE.get();
       while (true) {
-        int r = (int) FLOCK.invokeExact(state, fd, operation);
+        int r = (int) Flock.H.invokeExact(state, fd, operation);
         if (r == 0) {
           return 0;
         }
@@ -174,7 +195,7 @@ final class NativeIo {
   static int fallocate(int fd, long offset, long length) {
     try {
       while (true) {
-        int r = (int) FALLOCATE.invokeExact(fd, offset, length);
+        int r = (int) Fallocate.H.invokeExact(fd, offset, length);
         if (r != EINTR) {
           return r;
         }
@@ -195,7 +216,7 @@ final class NativeIo {
       ts.set(ValueLayout.JAVA_LONG, 8, timeoutNs % 1_000_000_000L);
       long r =
           (long)
-              SYSCALL6.invokeExact(
+              Syscall.H.invokeExact(
                   STATE.get(), SYS_FUTEX, word, FUTEX_WAIT, expected, ts, MemorySegment.NULL, 0);
       if (r < 0) {
         saveErrno(STATE.get());
@@ -210,7 +231,7 @@ final class NativeIo {
     try {
       long r =
           (long)
-              SYSCALL6.invokeExact(
+              Syscall.H.invokeExact(
                   STATE.get(),
                   SYS_FUTEX,
                   word,

@@ -11,22 +11,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
 
 /**
  * Wakes readers waiting for new messages, across processes, in microseconds and without spinning
  * while idle ({@code pool-format-v3.md} §8).
  *
- * <p>A small shared-memory file beside nothing ({@code /dev/shm/plasmite-<sha256 of the pool's real
- * path>.wake}) holds two 32-bit words: a wake counter and a count of sleeping readers. The pool
- * file itself is left untouched. Protocol: a reader (1) spins briefly on {@code newest_seq}; (2)
- * registers as a sleeper; (3) reads the counter; (4) re-checks {@code newest_seq}; (5) sleeps on
- * the counter with {@code futex} and a bounded timeout. A writer, after publishing {@code
- * newest_seq}, (6) fences, and only if someone sleeps (7) bumps the counter and wakes them.
- * Correctness never depends on a wake: sleeps are bounded, and readers re-check the header.
+ * <p>A small shared-memory file ({@code /dev/shm/plasmite-<hash of the pool's real path>.wake})
+ * holds two 32-bit words: a wake counter and a count of sleeping readers. The pool file itself is
+ * left untouched. Protocol: a reader (1) spins briefly on {@code newest_seq}; (2) registers as a
+ * sleeper; (3) reads the counter; (4) re-checks {@code newest_seq}; (5) sleeps on the counter with
+ * {@code futex} and a bounded timeout. A writer, after publishing {@code newest_seq}, (6) fences,
+ * and only if someone sleeps (7) bumps the counter and wakes them. Correctness never depends on a
+ * wake: sleeps are bounded, and readers re-check the header.
  */
 public final class WakeChannel implements AutoCloseable {
   private static final long SPIN_NS = 50_000;
@@ -76,13 +75,13 @@ public final class WakeChannel implements AutoCloseable {
     } catch (IOException e) {
       real = poolPath.toAbsolutePath().normalize().toString();
     }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(real.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    // Two cheap 32-bit hashes, not a cryptographic digest (whose providers take ~20 ms to
+    // initialise): two pools sharing a wake file only see each other's wake-ups.
+    byte[] bytes = real.getBytes(StandardCharsets.UTF_8);
+    CRC32C crc = new CRC32C();
+    crc.update(bytes);
+    return HexFormat.of().toHexDigits((int) crc.getValue())
+        + HexFormat.of().toHexDigits(real.hashCode());
   }
 
   /** Called by a writer after publishing {@code newest_seq}: steps 6 and 7. */
