@@ -90,7 +90,6 @@ public final class PoolFile implements AutoCloseable {
     if (fd < 0) {
       throw openError(NativeIo.errno(), "cannot create the pool file", path);
     }
-    boolean linked = false;
     try {
       int err = NativeIo.fallocate(fd, 0, fileSize);
       if (err != 0) {
@@ -114,17 +113,19 @@ public final class PoolFile implements AutoCloseable {
       }
       try {
         Files.createLink(path, temp);
-        linked = true;
       } catch (FileAlreadyExistsException e) {
         throw alreadyExists(path);
       } catch (IOException e) {
         throw PlasmiteException.of(ErrorKind.IO, "cannot name the new pool file", e).withPath(path);
       }
-      return map(path, fd, true);
-    } catch (RuntimeException e) {
-      if (!linked) {
-        NativeIo.close(fd);
+      try (FileChannel ch =
+          FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        return map(path, fd, ch, true);
+      } catch (IOException e) {
+        throw ioError(e, "cannot map the pool file", path);
       }
+    } catch (RuntimeException e) {
+      NativeIo.close(fd);
       throw e;
     } finally {
       try {
@@ -144,42 +145,60 @@ public final class PoolFile implements AutoCloseable {
    * @throws PlasmiteException NotFound, Permission, Corrupt, Usage (unknown version) or Io
    */
   public static PoolFile open(Path path, boolean writable) {
-    int fd = NativeIo.open(path.toString(), writable ? NativeIo.O_RDWR : NativeIo.O_RDONLY);
+    if (!writable) {
+      // Readers need no lock, hence no descriptor of our own and no native call.
+      try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        checkHeader(path, ch);
+        return map(path, -1, ch, false);
+      } catch (IOException e) {
+        throw ioError(e, "cannot open the pool file", path);
+      }
+    }
+    int fd = NativeIo.open(path.toString(), NativeIo.O_RDWR);
     if (fd < 0) {
       throw openError(NativeIo.errno(), "cannot open the pool file", path);
     }
-    try {
-      checkHeader(path, fd);
-      return map(path, fd, writable);
-    } catch (RuntimeException e) {
+    try (FileChannel ch =
+        FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      checkHeader(path, ch);
+      return map(path, fd, ch, true);
+    } catch (IOException | RuntimeException e) {
       NativeIo.close(fd);
-      throw e;
+      throw e instanceof IOException io
+          ? ioError(io, "cannot open the pool file", path)
+          : (RuntimeException) e;
     }
   }
 
-  private static void checkHeader(Path path, int fd) {
-    try (FileChannel ch = FileChannel.open(procPath(fd), StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size < HEADER_BYTES) {
-        throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
-      }
-      ByteBuffer b = readHeader(ch);
-      for (int attempt = 1; ; attempt++) {
-        try {
-          HeaderChecks.check(path, b, size);
-          return;
-        } catch (PlasmiteException e) {
-          // An appender in another process may be between two pointer stores: look again
-          // before calling the file corrupt.
-          if (e.kind() != ErrorKind.CORRUPT || attempt == TORN_READ_ATTEMPTS) {
-            throw e;
-          }
-          Thread.yield();
-          b = readHeader(ch);
+  private static PlasmiteException ioError(IOException e, String what, Path path) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return openError(2, what, path);
+    }
+    if (e instanceof AccessDeniedException) {
+      return openError(13, what, path);
+    }
+    return PlasmiteException.of(ErrorKind.IO, what, e).withPath(path);
+  }
+
+  private static void checkHeader(Path path, FileChannel ch) throws IOException {
+    long size = ch.size();
+    if (size < HEADER_BYTES) {
+      throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
+    }
+    ByteBuffer b = readHeader(ch);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HeaderChecks.check(path, b, size);
+        return;
+      } catch (PlasmiteException e) {
+        // An appender in another process may be between two pointer stores: look again
+        // before calling the file corrupt.
+        if (e.kind() != ErrorKind.CORRUPT || attempt == TORN_READ_ATTEMPTS) {
+          throw e;
         }
+        Thread.yield();
+        b = readHeader(ch);
       }
-    } catch (IOException e) {
-      throw PlasmiteException.of(ErrorKind.IO, "cannot read the pool header", e).withPath(path);
     }
   }
 
@@ -191,12 +210,10 @@ public final class PoolFile implements AutoCloseable {
     return b;
   }
 
-  private static PoolFile map(Path path, int fd, boolean writable) {
+  private static PoolFile map(Path path, int fd, FileChannel ch, boolean writable)
+      throws IOException {
     Arena arena = Arena.ofShared();
-    try (FileChannel ch =
-        writable
-            ? FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)
-            : FileChannel.open(procPath(fd), StandardOpenOption.READ)) {
+    try {
       MemorySegment seg =
           ch.map(
               writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY,
@@ -206,10 +223,7 @@ public final class PoolFile implements AutoCloseable {
       return new PoolFile(path, writable, fd, arena, seg);
     } catch (IOException | RuntimeException e) {
       arena.close();
-      if (e instanceof PlasmiteException p) {
-        throw p;
-      }
-      throw PlasmiteException.of(ErrorKind.IO, "cannot map the pool file", e).withPath(path);
+      throw e;
     }
   }
 
@@ -302,6 +316,9 @@ public final class PoolFile implements AutoCloseable {
    * @throws PlasmiteException Io if the lock call fails
    */
   public void lock() {
+    if (fd < 0) {
+      throw PlasmiteException.of(ErrorKind.PERMISSION, "pool is open read-only").withPath(path);
+    }
     jvmLock.lock();
     int r = NativeIo.flock(fd, NativeIo.LOCK_EX);
     if (r != 0) {
@@ -362,7 +379,9 @@ public final class PoolFile implements AutoCloseable {
     }
     closed = true;
     arena.close();
-    NativeIo.close(fd);
+    if (fd >= 0) {
+      NativeIo.close(fd);
+    }
   }
 
   private static PlasmiteException openError(int errno, String what, Path path) {
