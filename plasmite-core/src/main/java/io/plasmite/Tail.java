@@ -36,6 +36,8 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
   private final TailOptions options;
   private final Cursor cursor;
   private final long idleNs;
+  private final long spinNs;
+  private long lastProgressNs = System.nanoTime();
   private final long untilSeq;
   private Message next;
   private long delivered;
@@ -60,6 +62,10 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
             : PoolHeaderDescriptor.newestSeq(pool.file()) + 1;
     this.cursor = new Cursor(pool, start);
     this.idleNs = options.idleTimeout() == null ? -1 : options.idleTimeout().toNanos();
+    this.spinNs =
+        options.busySpin() == null || options.busySpin().isZero()
+            ? WakeChannel.DEFAULT_SPIN_NS
+            : options.busySpin().toNanos();
   }
 
   @Override
@@ -103,6 +109,7 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
         return false;
       }
       if (raw != null) {
+        lastProgressNs = System.nanoTime();
         Message m = new Message(raw.seq(), raw.timestampNs(), raw.payload());
         if (options.tags().isEmpty() || m.tags().containsAll(options.tags())) {
           next = m;
@@ -128,7 +135,10 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
       }
       stuckRounds = 0;
       if (wake != null) {
-        wake.await(pool.file(), seen, deadline);
+        // The spin budget runs from the last message, not from each wait: a tail idle for long
+        // goes straight to sleep when its bounded sleep ends.
+        long spin = spinNs - (System.nanoTime() - lastProgressNs);
+        wake.await(pool.file(), seen, deadline, Math.max(0, spin));
       } else {
         WakeChannel.poll(pool.file(), seen, deadline);
       }

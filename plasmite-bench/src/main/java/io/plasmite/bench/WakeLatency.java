@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.plasmite.bench.WakeLatency \
- *     [rate-per-second=2000] [seconds=10] [runs=3]
+ *     [rate-per-second=2000] [seconds=10] [runs=3] [reader-spin-us=0 (the default spin)]
  * </pre>
  */
 public final class WakeLatency {
@@ -40,26 +40,28 @@ public final class WakeLatency {
   /**
    * Runs the harness, or the reader when the first argument is {@code reader}.
    *
-   * @param args {@code [rate] [seconds] [runs]} or {@code reader POOL COUNT}
+   * @param args {@code [rate] [seconds] [runs] [spin-us]} or {@code reader POOL COUNT SPIN-US}
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("reader")) {
-      reader(Path.of(args[1]), Long.parseLong(args[2]));
+      reader(Path.of(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
       return;
     }
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    long spinUs = args.length > 3 ? Long.parseLong(args[3]) : 0;
     Path dir = Files.createTempDirectory("plasmite-wake");
     for (int run = 1; run <= runs; run++) {
       Path pool = dir.resolve("wake-" + run + ".plasmite");
       new LocalClient().create(PoolRef.path(pool), PoolOptions.ofSize(64L << 20));
-      run(pool, rate, seconds, run);
+      run(pool, rate, seconds, run, spinUs);
     }
   }
 
-  private static void run(Path poolPath, int rate, int seconds, int run) throws Exception {
+  private static void run(Path poolPath, int rate, int seconds, int run, long spinUs)
+      throws Exception {
     int warmup = rate * 2;
     long count = warmup + (long) rate * seconds;
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -72,7 +74,8 @@ public final class WakeLatency {
                 WakeLatency.class.getName(),
                 "reader",
                 poolPath.toString(),
-                Long.toString(count))
+                Long.toString(count),
+                Long.toString(spinUs))
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     BufferedReader out =
@@ -103,8 +106,13 @@ public final class WakeLatency {
       pool.appendJsonNow("{\"i\":-1,\"t\":0,\"w\":true}", List.of(), Durability.FAST);
       reader.waitFor(30, TimeUnit.SECONDS);
       System.out.printf(
-          "run %d: rate %d/s, %d messages: %s, idle reader CPU %.2f%% of a core%n",
-          run, rate, count - warmup, histogramLine, 100.0 * idleCpu / idleWall);
+          "run %d: rate %d/s, reader spin %s, %d messages: %s, idle reader CPU %.2f%% of a core%n",
+          run,
+          rate,
+          spinUs == 0 ? "default" : spinUs + " us",
+          count - warmup,
+          histogramLine,
+          100.0 * idleCpu / idleWall);
     }
   }
 
@@ -116,10 +124,14 @@ public final class WakeLatency {
     return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
-  private static void reader(Path poolPath, long count) {
+  private static void reader(Path poolPath, long count, long spinUs) {
     Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
     try (Pool pool = new LocalClient().open(PoolRef.path(poolPath));
-        Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(Duration.ofSeconds(60)))) {
+        Tail tail =
+            pool.tail(
+                TailOptions.newMessages()
+                    .withIdleTimeout(Duration.ofSeconds(60))
+                    .withBusySpin(Duration.ofNanos(spinUs * 1000)))) {
       System.out.println("ready");
       System.out.flush();
       long seen = 0;

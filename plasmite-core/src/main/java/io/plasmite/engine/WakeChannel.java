@@ -28,7 +28,9 @@ import java.util.zip.CRC32C;
  * wake: sleeps are bounded, and readers re-check the header.
  */
 public final class WakeChannel implements AutoCloseable {
-  private static final long SPIN_NS = 50_000;
+  /** How long a waiting reader spins on the header before it sleeps, unless told otherwise. */
+  public static final long DEFAULT_SPIN_NS = 50_000;
+
   private static final long SLEEP_MAX_NS = 100_000_000;
   private static final VarHandle INT =
       ValueLayout.JAVA_INT.withOrder(java.nio.ByteOrder.nativeOrder()).varHandle();
@@ -100,10 +102,11 @@ public final class WakeChannel implements AutoCloseable {
    * @param file the pool's whole-file segment
    * @param seenNewest the newest seq the caller has seen
    * @param deadlineNs {@link System#nanoTime()} deadline, or {@code Long.MAX_VALUE}
+   * @param spinNs how long to spin before sleeping
    */
-  public void await(MemorySegment file, long seenNewest, long deadlineNs) {
+  public void await(MemorySegment file, long seenNewest, long deadlineNs, long spinNs) {
     long start = System.nanoTime();
-    while (System.nanoTime() - start < SPIN_NS) {
+    while (System.nanoTime() - start < spinNs && System.nanoTime() - deadlineNs < 0) {
       if (PoolHeaderDescriptor.newestSeq(file) != seenNewest) {
         return;
       }
