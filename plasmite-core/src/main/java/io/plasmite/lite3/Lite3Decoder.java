@@ -429,19 +429,8 @@ public final class Lite3Decoder {
     return lo | (hi << 32);
   }
 
-  /** Requires {@code [off, off + n)} inside the document; {@code n} is unsigned. */
   private void need(int off, int n) {
-    if (off < 0 || Integer.toUnsignedLong(n) > (long) len - off) {
-      throw corrupt(
-          "reads "
-              + Integer.toUnsignedString(n)
-              + " bytes at offset "
-              + Integer.toUnsignedString(off)
-              + ", beyond the document's "
-              + len
-              + " bytes",
-          off);
-    }
+    Lite3Doc.checkRange(len, off, n);
   }
 
   private void sortByKey(int from, int to) {

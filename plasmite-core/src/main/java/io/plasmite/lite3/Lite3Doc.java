@@ -379,8 +379,13 @@ public final class Lite3Doc {
     return buf[base + off] & 0xFF;
   }
 
-  /** Requires {@code [off, off + n)} inside the document; both are unsigned. */
-  private void need(int off, int n) {
+  /**
+   * Requires {@code [off, off + n)} inside a document of {@code len} bytes; {@code off} and {@code
+   * n} are unsigned. Shared by every bounds-checked reader of the format.
+   *
+   * @throws PlasmiteException Corrupt when the range passes the end
+   */
+  static void checkRange(int len, int off, int n) {
     if (off < 0 || Integer.toUnsignedLong(n) > (long) len - off) {
       throw corrupt(
           "reading "
@@ -392,6 +397,10 @@ public final class Lite3Doc {
               + "-byte document",
           off);
     }
+  }
+
+  private void need(int off, int n) {
+    Lite3Doc.checkRange(len, off, n);
   }
 
   static PlasmiteException corrupt(String message, int offset) {

@@ -346,17 +346,7 @@ public final class Lite3Validator {
   }
 
   private void need(int off, int n) {
-    if (off < 0 || Integer.toUnsignedLong(n) > (long) len - off) {
-      throw fault(
-          "reading "
-              + Integer.toUnsignedString(n)
-              + " bytes at offset "
-              + Integer.toUnsignedString(off)
-              + " passes the end of the "
-              + len
-              + "-byte document",
-          off);
-    }
+    Lite3Doc.checkRange(len, off, n);
   }
 
   private static PlasmiteException fault(String message, int offset) {
