@@ -87,6 +87,7 @@ public final class JsonTape {
   private int size;
   private int bytesLen;
   private int[] stack = new int[16];
+  private final JsonTapeScanner scanner = new JsonTapeScanner(this);
 
   /** Creates an empty tape. */
   public JsonTape() {}
@@ -107,6 +108,10 @@ public final class JsonTape {
         && (json[off + 2] & 0xFF) == 0xBF) {
       throw usage("invalid JSON: a byte order mark is not allowed").withOffset(0);
     }
+    if (scanner.scan(json, off, len, maxDepth)) {
+      return;
+    }
+    // Not the common case: check the bytes as a whole, then let Jackson decide.
     int scan = scanNulAndNonAscii(json, off, len);
     if (scan == NUL_FOUND) {
       int i = off;
@@ -124,11 +129,24 @@ public final class JsonTape {
             .withOffset(bad - off);
       }
     }
-    parseValidUtf8(json, off, len, maxDepth);
+    parseWithJackson(json, off, len, maxDepth);
   }
 
   /** Parses UTF-8 already known to be valid, without a BOM and without NUL bytes. */
   private void parseValidUtf8(byte[] json, int off, int len, int maxDepth) {
+    if (!scanner.scan(json, off, len, maxDepth)) {
+      // Errors and rare forms: Jackson decides, and words the error.
+      parseWithJackson(json, off, len, maxDepth);
+    }
+  }
+
+  /** The fast path alone, for tests: true if it filled the tape. */
+  boolean scanOnly(byte[] json, int off, int len, int maxDepth) {
+    return scanner.scan(json, off, len, maxDepth);
+  }
+
+  /** The Jackson path alone, on UTF-8 already checked as {@link #parse(byte[], int, int, int)}. */
+  void parseWithJackson(byte[] json, int off, int len, int maxDepth) {
     try (JsonParser p = FACTORY.createParser(json, off, len)) {
       read(p, maxDepth);
     } catch (JsonProcessingException e) {
@@ -361,10 +379,73 @@ public final class JsonTape {
     return k == OBJECT || k == ARRAY ? a[i] : i + 1;
   }
 
-  private void read(JsonParser p, int maxDepth) throws IOException {
+  /** Empties the tape. */
+  void clear() {
     size = 0;
     bytesLen = 0;
     keyNul = false;
+  }
+
+  /** Counts one more member or element of container {@code at}. */
+  void countMember(int at) {
+    b[at]++;
+  }
+
+  /** Adds an empty container token; {@link #closeContainer} sets its end. */
+  int addContainer(byte kind) {
+    int at = add(kind);
+    b[at] = 0;
+    return at;
+  }
+
+  /** Ends container {@code at} after the last token added. */
+  void closeContainer(int at) {
+    a[at] = size;
+  }
+
+  /** Adds a {@link #TRUE}, {@link #FALSE} or {@link #NULL} token. */
+  void addScalar(byte kind) {
+    add(kind);
+  }
+
+  /** Adds an {@link #I64} or {@link #F64} token with its bits. */
+  void addNumber(byte kind, long bits) {
+    setNum(kind, bits);
+  }
+
+  /** Makes room for {@code n} more text bytes; returns where they go in {@link #bytes()}. */
+  int reserveText(int n) {
+    if (bytes.length - bytesLen < n) {
+      growBytes(n);
+    }
+    return bytesLen;
+  }
+
+  /** Adds a string or key token whose text was written at the reserved offset. */
+  void addText(byte kind, int textOff, int n) {
+    int at = add(kind);
+    a[at] = textOff;
+    b[at] = n;
+    bytesLen = textOff + n;
+    if (kind == KEY) {
+      num[at] = prefix(bytes, textOff, n);
+      int hash = DJB2_SEED;
+      for (int i = textOff, e = textOff + n; i < e; i++) {
+        hash = hash * 33 + (bytes[i] & 0xFF);
+      }
+      keyHash[at] = hash;
+    } else {
+      num[at] = 0;
+    }
+  }
+
+  /** Records that a key holds a NUL character. */
+  void noteKeyNul() {
+    keyNul = true;
+  }
+
+  private void read(JsonParser p, int maxDepth) throws IOException {
+    clear();
     int depth = 0;
     JsonToken t = p.nextToken();
     if (t == null) {

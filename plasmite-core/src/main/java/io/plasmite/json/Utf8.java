@@ -37,43 +37,59 @@ public final class Utf8 {
   private static int firstInvalidFrom(byte[] buf, int from, int end) {
     int i = from;
     while (i < end) {
-      int b = buf[i];
-      if (b >= 0) {
+      if (buf[i] >= 0) {
         i++;
         continue;
       }
-      b &= 0xFF;
-      int need;
-      int min;
-      if (b >= 0xC2 && b <= 0xDF) {
-        need = 1;
-        min = 0x80;
-      } else if (b >= 0xE0 && b <= 0xEF) {
-        need = 2;
-        min = 0x800;
-      } else if (b >= 0xF0 && b <= 0xF4) {
-        need = 3;
-        min = 0x10000;
-      } else {
+      int n = sequenceLength(buf, i, end);
+      if (n < 0) {
         return i;
       }
-      if (end - i <= need) {
-        return i;
-      }
-      int cp = b & (0x3F >> need);
-      for (int k = 1; k <= need; k++) {
-        int cont = buf[i + k] & 0xFF;
-        if ((cont & 0xC0) != 0x80) {
-          return i;
-        }
-        cp = (cp << 6) | (cont & 0x3F);
-      }
-      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-        return i;
-      }
-      i += need + 1;
+      i += n;
     }
     return -1;
+  }
+
+  /**
+   * Checks the multi-byte sequence whose lead byte (0x80 or above) is at {@code i}: well formed,
+   * shortest form, no surrogate, at most U+10FFFF.
+   *
+   * @param buf the bytes
+   * @param i the lead byte
+   * @param end the end of the readable bytes
+   * @return the sequence's length (2 to 4), or -1 if it is malformed
+   */
+  public static int sequenceLength(byte[] buf, int i, int end) {
+    int b = buf[i] & 0xFF;
+    int need;
+    int min;
+    if (b >= 0xC2 && b <= 0xDF) {
+      need = 1;
+      min = 0x80;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      need = 2;
+      min = 0x800;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      need = 3;
+      min = 0x10000;
+    } else {
+      return -1;
+    }
+    if (end - i <= need) {
+      return -1;
+    }
+    int cp = b & (0x3F >> need);
+    for (int k = 1; k <= need; k++) {
+      int cont = buf[i + k] & 0xFF;
+      if ((cont & 0xC0) != 0x80) {
+        return -1;
+      }
+      cp = (cp << 6) | (cont & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return -1;
+    }
+    return need + 1;
   }
 
   /**

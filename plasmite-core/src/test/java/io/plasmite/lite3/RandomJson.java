@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * (random whitespace, member order, escapes, losing duplicate members) and, independently of the
  * code under test, the canonical text the decoder must print ({@code json.md} §2).
  */
-final class RandomJson {
+public final class RandomJson {
   /** Most containers nested in a message's data, counting data itself ({@code lite3.md} §8.4). */
   static final int DATA_LEVELS_MAX = 31;
 
@@ -72,8 +72,23 @@ final class RandomJson {
   private char[][] familyPairs = new char[0][];
   private String familySuffix = "";
 
-  RandomJson(SplittableRandom rng) {
+  /**
+   * A generator.
+   *
+   * @param rng the seeded source of randomness
+   */
+  public RandomJson(SplittableRandom rng) {
     this.rng = rng;
+  }
+
+  /**
+   * The text of a random message data object of a random shape, rendered non-canonically.
+   *
+   * @param duplicates whether objects may repeat keys (the last one wins)
+   * @return valid JSON text
+   */
+  public String randomDataText(boolean duplicates) {
+    return render(data(randomShape()), duplicates);
   }
 
   SplittableRandom rng() {
