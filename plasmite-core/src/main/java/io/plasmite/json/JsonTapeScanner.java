@@ -1,5 +1,8 @@
 package io.plasmite.json;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -198,7 +201,10 @@ final class JsonTapeScanner {
    */
   private int string(int pos, boolean key) {
     int start = pos;
-    // The common case: no escape, copied in one go.
+    // The common case: no escape, copied in one go. Plain ASCII is skipped eight bytes at a time.
+    while (pos <= end - 8 && plainAscii((long) LONGS.get(in, pos))) {
+      pos += 8;
+    }
     while (pos < end) {
       byte c = in[pos];
       if (c == '"') {
@@ -225,6 +231,30 @@ final class JsonTapeScanner {
       pos++;
     }
     return -1;
+  }
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = 0x22 * ONES;
+  private static final long BACKSLASHES = 0x5C * ONES;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Tells whether eight bytes hold no quote, backslash, control byte or non-ASCII byte. A byte
+   * {@code b} of {@code x} is zero in {@code y = x ^ c} iff it equals {@code c}'s; {@code (y -
+   * ONES) & ~y & HIGHS} flags such bytes (exactly, for the lowest one, which is all this needs),
+   * and {@code x - 0x20 * ONES} borrows into the high bit of a byte below 0x20.
+   */
+  private static boolean plainAscii(long x) {
+    long quote = x ^ QUOTES;
+    long backslash = x ^ BACKSLASHES;
+    long flags =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | ((x - 0x20 * ONES) & ~x)
+            | x;
+    return (flags & HIGHS) == 0;
   }
 
   private int escapedString(int start, int firstEscape, boolean key) {

@@ -191,6 +191,20 @@ class JsonTapeScannerTest {
   }
 
   @Test
+  void fourByteStepHashEqualsTheOneByteDefinition() {
+    SplittableRandom rng = new SplittableRandom(33);
+    for (int n = 0; n < 40; n++) {
+      byte[] key = new byte[n + 3];
+      rng.nextBytes(key);
+      int h = 5381;
+      for (int i = 1; i < n + 1; i++) {
+        h = h * 33 + (key[i] & 0xFF);
+      }
+      assertEquals(h, JsonTape.djb2(key, 1, n), "length " + n);
+    }
+  }
+
+  @Test
   void depthLimitGoesToJackson() {
     byte[] deep = ("[".repeat(DEPTH + 1) + "]".repeat(DEPTH + 1)).getBytes(StandardCharsets.UTF_8);
     assertFalse(fast.scanOnly(deep, 0, deep.length, DEPTH));
