@@ -19,14 +19,21 @@ import io.plasmite.ValidationReport;
 import io.plasmite.lite3.Lite3Encoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,6 +199,71 @@ class SpecLayoutReadTest {
             spec.bytes(),
             Files.readAllBytes(dir.resolve("random.plasmite")),
             "seed " + seed + ": after the engine appended seq " + seq);
+      }
+    }
+  }
+
+  /**
+   * A follower of ours reads a pool while the independent writer appends to the mapped file in the
+   * reference's order (it posts no wake-up of ours, so the follower finds the messages by itself):
+   * every message it delivers is whole and carries the payload written under its seq, in seq order,
+   * and it reaches the last one. Messages overwritten before it got to them are skipped.
+   */
+  @Test
+  void followerReadsTheReferenceWriterLive() throws Exception {
+    Path path = dir.resolve("live.plasmite");
+    int count = 600;
+    List<byte[]> written = new ArrayList<>();
+    SplittableRandom rnd = new SplittableRandom(21);
+    for (int i = 1; i <= count; i++) {
+      written.add(envelopeForFrame(i, rnd.nextInt(63, 120) * 8));
+    }
+    try (FileChannel ch =
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+      SpecWriter spec = SpecWriter.create(ch.map(FileChannel.MapMode.READ_WRITE, 0, 16384), 16);
+      ExecutorService exec = Executors.newSingleThreadExecutor();
+      try (Pool pool = client().openReadOnly(PoolRef.name("live"));
+          Tail tail =
+              pool.tail(
+                  TailOptions.since(1)
+                      .withIdleTimeout(Duration.ofSeconds(30))
+                      .withBusySpin(Duration.ofMillis(50)))) {
+        AtomicLong seen = new AtomicLong();
+        Future<List<Long>> follower =
+            exec.submit(
+                () -> {
+                  List<Long> seqs = new ArrayList<>();
+                  while (seqs.isEmpty() || seqs.get(seqs.size() - 1) < count) {
+                    if (!tail.hasNext()) {
+                      break;
+                    }
+                    Message m = tail.next();
+                    assertArrayEquals(written.get((int) m.seq() - 1), m.lite3(), "seq " + m.seq());
+                    seqs.add(m.seq());
+                    seen.set(m.seq());
+                  }
+                  return seqs;
+                });
+        for (int i = 0; i < count; i++) {
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          while (seen.get() < i - 8 && !follower.isDone()) {
+            assertTrue(System.nanoTime() < deadline, "the follower stopped at " + seen.get());
+            Thread.onSpinWait();
+          }
+          spec.append(written.get(i), T0 + i);
+        }
+        List<Long> seqs = follower.get(60, TimeUnit.SECONDS);
+        assertEquals(count, seqs.get(seqs.size() - 1), "the follower reached the last message");
+        for (int i = 1; i < seqs.size(); i++) {
+          assertTrue(seqs.get(i) > seqs.get(i - 1), "seq order: " + seqs);
+        }
+        System.out.printf("live follower: %d of %d messages delivered%n", seqs.size(), count);
+      } finally {
+        exec.shutdownNow();
       }
     }
   }
