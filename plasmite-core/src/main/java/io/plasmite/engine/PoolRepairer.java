@@ -37,19 +37,22 @@ import java.util.Map;
  * <p>Under the writer lock (so no writer, ours or the reference's, runs meanwhile): (1) validate
  * ({@link PoolValidator}); nothing to do when the pool is sound. (2) Find the header the frames
  * support: the same pointers with the right {@code tail_next_off} when only that word or index
- * slots are wrong; else the chain of committed frames ending at {@code newest_seq} ({@link
- * HeaderRepair}: a writer killed while overwriting old frames or between two header stores); else,
- * when {@code oldest_seq} is one above {@code newest_seq} (a writer killed while publishing a frame
- * that filled the ring), the chain ending at that frame; else, when the chain from the tail stops
- * at a frame that was never completely written (state Writing or Empty, no commit marker, a torn
- * length) and no later seq survives anywhere in the ring, the chain up to the last whole message.
- * (3) Validate the ring against that header: any issue but a wrong index slot is refused. (4) Copy
- * the file to {@code NAME.plasmite.bak-<UTC time>} beside it and sync the copy. (5) Publish the
- * header, rewrite the wrong index slots, sync. Frames are never touched.
+ * slots are wrong; else the chain of whole committed frames ending at {@code newest_seq} with the
+ * smallest oldest seq not below the header's ({@link HeaderRepair}: a writer killed while
+ * overwriting the oldest frames, or between two header stores); else, when {@code oldest_seq} is
+ * one above {@code newest_seq} (a writer killed while publishing a frame that filled the ring), the
+ * chain ending at that frame; else, when the chain from the tail stops at frames that were never
+ * completely written (state Writing or Empty, no commit marker, a torn length), the chain up to the
+ * last whole message. One rule bounds every choice: a seq the header claims is dropped only when no
+ * whole frame of it survives anywhere in the ring. (3) Validate the ring against that header: any
+ * issue but a wrong index slot is refused. (4) Copy the file to {@code NAME.plasmite.bak-<UTC
+ * time>} beside it and sync the copy. (5) Publish the header, rewrite the wrong index slots, sync.
+ * Frames are never touched.
  *
  * <p>Refused, with a Corrupt error and no change: damaged geometry words, a committed frame whose
- * payload is damaged, a damaged frame with intact messages after it, a header whose seqs no chain
- * supports — anything whose repair would mean guessing.
+ * payload is damaged, a damaged frame with an intact claimed message on either side, a header
+ * claiming more messages than fit before its head, a header whose seqs no chain supports — anything
+ * whose repair would mean guessing.
  */
 public final class PoolRepairer {
   private static final DateTimeFormatter BACKUP_TIME =
