@@ -1,6 +1,8 @@
 package io.plasmite;
 
 import io.plasmite.engine.PoolFile;
+import io.plasmite.engine.PoolRepairer;
+import io.plasmite.engine.PoolValidator;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -204,14 +206,44 @@ public final class LocalClient {
   }
 
   /**
-   * Validates a pool ({@code doctor}).
+   * Validates a pool ({@code doctor}) under its writer lock when the file is writable to us. Unlike
+   * {@link #open}, this never mends the header a crashed writer left behind: the report shows the
+   * file as it is, and the file is never modified.
    *
    * @param ref the pool
    * @return the report
+   * @throws PlasmiteException NotFound, Permission, Usage, Io, or Corrupt when the header is too
+   *     damaged to open the file
    */
   public ValidationReport validate(PoolRef ref) {
-    try (Pool pool = open(ref)) {
-      return pool.validate();
+    Path path = resolve(ref);
+    PoolFile file;
+    try {
+      file = PoolFile.open(path, true);
+    } catch (PlasmiteException e) {
+      if (e.kind() != ErrorKind.PERMISSION) {
+        throw e;
+      }
+      file = PoolFile.open(path, false);
     }
+    try (PoolFile open = file) {
+      return PoolValidator.validateLocked(open);
+    }
+  }
+
+  /**
+   * Mends the damage a crash can leave in a pool — header pointers that disagree with the frame
+   * chain, a torn last message, index slots naming the wrong frame — under the pool's writer lock,
+   * after copying the file to a backup beside it ({@code NAME.plasmite.bak-<UTC time>}). Anything
+   * that cannot be mended without guessing is refused and the file is left untouched. See {@link
+   * io.plasmite.engine.PoolRepairer}.
+   *
+   * @param ref the pool
+   * @return what was found and changed, and where the backup is
+   * @throws PlasmiteException Corrupt when the damage cannot be mended (nothing is modified then);
+   *     NotFound, Permission, Usage or Io
+   */
+  public RepairReport repair(PoolRef ref) {
+    return PoolRepairer.repair(resolve(ref));
   }
 }

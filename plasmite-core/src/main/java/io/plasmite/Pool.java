@@ -275,15 +275,7 @@ public final class Pool implements AutoCloseable {
    * @return the report
    */
   public ValidationReport validate() {
-    if (!file.writable()) {
-      return PoolValidator.validate(file);
-    }
-    file.lock();
-    try {
-      return PoolValidator.validate(file);
-    } finally {
-      file.unlock();
-    }
+    return PoolValidator.validateLocked(file);
   }
 
   /** Closes the pool; tails on it end. */

@@ -5,6 +5,7 @@ import io.plasmite.LocalClient;
 import io.plasmite.PlasmiteException;
 import io.plasmite.PoolInfo;
 import io.plasmite.PoolRef;
+import io.plasmite.RepairReport;
 import io.plasmite.ValidationReport;
 import io.plasmite.json.CanonicalJsonWriter;
 import java.io.PrintStream;
@@ -21,10 +22,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code pls doctor POOL} / {@code pls doctor --all}: validates pools ({@link
- * io.plasmite.Pool#validate()}, which never modifies a file) and exits 7 when any is corrupt.
+ * LocalClient#validate}, which never modifies a file) and exits 7 when any is corrupt.
  *
  * <p>{@code --json} prints {@code {"reports":[{"issue_count":…,"issues":[…],"last_good_seq":…,
  * "path":…,"pool_ref":…,"remediation_hints":[…],"snapshot_path":null,"status":"ok"|"corrupt"}]}}.
+ *
+ * <p>{@code --repair} mends what a crash can leave ({@link LocalClient#repair}) and reports each
+ * pool with a {@code "repair"} object: {@code {"backup_path":…|null,"changes":[{"code","message",
+ * "offset","seq"}],"found":[issues before],"status":"repaired"|"unchanged"|"refused"}} (and {@code
+ * "error"} when refused), the other fields describing the pool afterwards. It prints JSON when
+ * stdout is not a terminal (or with {@code --json}) and text on a terminal. A single pool whose
+ * damage cannot be mended without guessing is an error (Corrupt, exit 7); with {@code --all}, each
+ * refusal is reported in its pool's entry and the exit status is 7.
  */
 @Command(
     name = "doctor",
@@ -35,8 +44,9 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  plasmite doctor foo",
       "  plasmite doctor --all --json",
+      "  plasmite doctor foo --repair",
       "",
-      "Exits 7 when corruption is detected."
+      "Exits 7 when corruption is detected (with --repair: when any is left)."
     })
 public final class DoctorCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
@@ -50,6 +60,14 @@ public final class DoctorCommand implements Callable<Integer> {
 
   @Option(names = "--json", description = "Emit JSON instead of human-readable output.")
   private boolean json;
+
+  @Option(
+      names = "--repair",
+      description =
+          "Mend what a crash can leave (header pointers, a torn last message, index slots) under"
+              + " the writer lock, after copying the pool to POOL.plasmite.bak-<time> beside it;"
+              + " refuse anything else, changing nothing. JSON when piped.")
+  private boolean repair;
 
   /** Creates the command; picocli instantiates it. */
   public DoctorCommand() {}
@@ -70,6 +88,9 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     PlsCommand pls = PlsCommand.of(spec);
     LocalClient client = new LocalClient().withPoolDir(pls.poolDir());
+    if (repair) {
+      return repair(pls, client);
+    }
     List<Report> reports = new ArrayList<>();
     if (pool != null) {
       PoolRef ref = PoolArgs.localOnly(pool, "doctor");
@@ -93,6 +114,80 @@ public final class DoctorCommand implements Callable<Integer> {
       printHuman(pls, reports);
     }
     return reports.stream().allMatch(Report::ok) ? 0 : ErrorKind.CORRUPT.exitCode();
+  }
+
+  /** One pool's repair: its report, or the refusal. */
+  private record Repaired(
+      String label, Path path, RepairReport report, PlasmiteException refusal, PoolInfo info) {
+    boolean ok() {
+      return refusal == null && report.after().ok();
+    }
+
+    String status() {
+      return refusal != null ? "refused" : report.repaired() ? "repaired" : "unchanged";
+    }
+
+    Report after() {
+      List<ValidationReport.Issue> issues =
+          refusal != null
+              ? List.of(
+                  new ValidationReport.Issue(
+                      "corrupt",
+                      String.valueOf(refusal.getMessage()),
+                      refusal.seq().orElse(-1),
+                      refusal.offset().orElse(-1)))
+              : report.after().issues();
+      return new Report(label, path, ok(), issues, info);
+    }
+  }
+
+  private int repair(PlsCommand pls, LocalClient client) {
+    List<Repaired> results = new ArrayList<>();
+    if (pool != null) {
+      PoolRef ref = PoolArgs.localOnly(pool, "doctor");
+      try {
+        results.add(repairOne(client, ref, pool, client.resolve(ref), false));
+      } catch (PlasmiteException e) {
+        throw Hints.missingPool(e, pool);
+      }
+    } else {
+      for (Path path : client.poolFiles()) {
+        results.add(repairOne(client, PoolRef.path(path), path.toString(), path, true));
+      }
+    }
+    if (json || !pls.streams().outIsTerminal()) {
+      JsonOut.emit(
+          pls,
+          w -> {
+            w.startObject().key("reports").startArray();
+            for (Repaired r : results) {
+              writeReport(w, r.after(), r);
+            }
+            w.endArray().endObject();
+          });
+    } else {
+      printRepairHuman(pls, results);
+    }
+    return results.stream().allMatch(Repaired::ok) ? 0 : ErrorKind.CORRUPT.exitCode();
+  }
+
+  private static Repaired repairOne(
+      LocalClient client, PoolRef ref, String label, Path path, boolean keepRefusal) {
+    try {
+      RepairReport report = client.repair(ref);
+      PoolInfo info = null;
+      try {
+        info = client.info(ref);
+      } catch (PlasmiteException e) {
+        // Only for the counts of the summary.
+      }
+      return new Repaired(label, path, report, null, info);
+    } catch (PlasmiteException e) {
+      if (!keepRefusal || e.kind() != ErrorKind.CORRUPT) {
+        throw e;
+      }
+      return new Repaired(label, path, null, e, null);
+    }
   }
 
   private static Report check(LocalClient client, PoolRef ref, String label, Path path) {
@@ -141,26 +236,65 @@ public final class DoctorCommand implements Callable<Integer> {
   }
 
   private static void writeReport(CanonicalJsonWriter w, Report r) {
+    writeReport(w, r, null);
+  }
+
+  private static void writeIssue(
+      CanonicalJsonWriter w, String code, String message, long seq, long offset) {
+    w.startObject();
+    w.key("code").value(code);
+    w.key("message").value(message);
+    w.key("offset");
+    if (offset >= 0) {
+      w.value(offset);
+    } else {
+      w.nullValue();
+    }
+    w.key("seq");
+    if (seq >= 0) {
+      w.value(seq);
+    } else {
+      w.nullValue();
+    }
+    w.endObject();
+  }
+
+  private static void writeRepair(CanonicalJsonWriter w, Repaired r) {
+    w.startObject();
+    w.key("backup_path");
+    if (r.report() != null && r.report().backupPath() != null) {
+      w.value(r.report().backupPath().toString());
+    } else {
+      w.nullValue();
+    }
+    w.key("changes").startArray();
+    if (r.report() != null) {
+      for (RepairReport.Change c : r.report().changes()) {
+        writeIssue(w, c.code(), c.message(), c.seq(), c.offset());
+      }
+    }
+    w.endArray();
+    if (r.refusal() != null) {
+      w.key("error");
+      ErrorJson.write(w, r.refusal());
+    }
+    w.key("found").startArray();
+    if (r.report() != null) {
+      for (ValidationReport.Issue issue : r.report().found()) {
+        writeIssue(w, issue.code(), issue.message(), issue.seq(), issue.offset());
+      }
+    }
+    w.endArray();
+    w.key("status").value(r.status());
+    w.endObject();
+  }
+
+  private static void writeReport(CanonicalJsonWriter w, Report r, Repaired repaired) {
     w.startObject();
     w.key("issue_count").value(r.issues().size());
     w.key("issues").startArray();
     for (ValidationReport.Issue issue : r.issues()) {
-      w.startObject();
-      w.key("code").value(issue.code());
-      w.key("message").value(issue.message());
-      w.key("offset");
-      if (issue.offset() >= 0) {
-        w.value(issue.offset());
-      } else {
-        w.nullValue();
-      }
-      w.key("seq");
-      if (issue.seq() >= 0) {
-        w.value(issue.seq());
-      } else {
-        w.nullValue();
-      }
-      w.endObject();
+      writeIssue(w, issue.code(), issue.message(), issue.seq(), issue.offset());
     }
     w.endArray();
     long lastGood = lastGoodSeq(r);
@@ -174,10 +308,19 @@ public final class DoctorCommand implements Callable<Integer> {
     w.key("pool_ref").value(r.label());
     w.key("remediation_hints").startArray();
     if (!r.ok()) {
+      if (repaired == null) {
+        w.value(
+            "Run `plasmite doctor POOL --repair` to mend what a crash can leave (a backup is"
+                + " kept beside the pool).");
+      }
       w.value(
           "Copy out what is still readable (plasmite follow POOL --tail N), then recreate the pool.");
     }
     w.endArray();
+    if (repaired != null) {
+      w.key("repair");
+      writeRepair(w, repaired);
+    }
     w.key("snapshot_path").nullValue();
     w.key("status").value(r.ok() ? "ok" : "corrupt");
     w.endObject();
@@ -237,6 +380,46 @@ public final class DoctorCommand implements Callable<Integer> {
                   + "` for detail)");
         }
       }
+    }
+    out.flush();
+  }
+
+  private void printRepairHuman(PlsCommand pls, List<Repaired> results) {
+    PrintStream out = pls.streams().out();
+    if (all && results.isEmpty()) {
+      out.println("No pools found.");
+    }
+    for (Repaired r : results) {
+      String label = displayLabel(r.after());
+      if (r.refusal() != null) {
+        out.println(label + ": not repaired");
+        out.println("  reason:    " + r.refusal().getMessage());
+        out.println("  the file was not modified");
+        continue;
+      }
+      RepairReport report = r.report();
+      if (!report.repaired()) {
+        out.println(label + ": healthy, nothing to repair");
+        out.println("  messages:  " + messages(r.after()));
+        continue;
+      }
+      out.println(label + ": repaired");
+      List<ValidationReport.Issue> found = report.found();
+      out.println(
+          "  found:     "
+              + found.get(0).message()
+              + (found.size() > 1 ? " (and " + (found.size() - 1) + " more)" : ""));
+      String prefix = "  changed:   ";
+      for (RepairReport.Change c : report.changes()) {
+        out.println(prefix + c.message());
+        prefix = "             ";
+      }
+      out.println("  backup:    " + Human.literal(report.backupPath().toString()));
+      out.println(
+          "  now:       "
+              + (report.after().ok() ? "healthy" : "still corrupt")
+              + ", messages "
+              + messages(r.after()));
     }
     out.flush();
   }

@@ -162,7 +162,7 @@ class PoolVerbsProcessTest {
     for (String shell : List.of("bash", "zsh", "fish")) {
       Pls.Run run = pls.run("", "completion", shell);
       assertEquals(0, run.status(), run.stderr());
-      for (String word : List.of("follow", "feed", "where", "tail", "pls")) {
+      for (String word : List.of("follow", "feed", "where", "tail", "pls", "repair")) {
         assertTrue(run.stdout().contains(word), shell + " lacks " + word);
       }
       Path script = dir.resolve("completion." + shell);

@@ -13,13 +13,26 @@ final class HeaderChecks {
   private HeaderChecks() {}
 
   /**
-   * Checks the first 104 bytes of a pool file.
+   * Checks the first 104 bytes of a pool file: the geometry, then the pointer words.
    *
    * @param path for error messages
    * @param b the header bytes, little-endian
    * @param actualSize the file's real length
    */
   static void check(Path path, ByteBuffer b, long actualSize) {
+    checkPointers(path, b, checkGeometry(path, b, actualSize));
+  }
+
+  /**
+   * Checks the words fixed at creation (magic, version, endianness, sizes, offsets, flags), not the
+   * pointer words a crash can leave torn.
+   *
+   * @param path for error messages
+   * @param b the header bytes, little-endian
+   * @param actualSize the file's real length
+   * @return the ring size
+   */
+  static long checkGeometry(Path path, ByteBuffer b, long actualSize) {
     int magic = b.getInt(MAGIC_OFFSET);
     if (magic != MAGIC) {
       throw PoolFile.corrupt(
@@ -71,7 +84,7 @@ final class HeaderChecks {
           .withPath(path)
           .withHint("open it with a plasmite release that supports those features");
     }
-    checkPointers(path, b, ringSize);
+    return ringSize;
   }
 
   /**

@@ -63,9 +63,35 @@ final class HeaderRepair {
   }
 
   private static HeaderState rebuild(PoolFile pool, HeaderState h) {
-    MemorySegment ring = pool.ring();
+    HeaderState rebuilt = chainEndingAt(pool.ring(), h, h.newestSeq(), true);
+    if (rebuilt == null) {
+      throw PlasmiteException.of(
+              ErrorKind.CORRUPT,
+              "the header disagrees with the ring and no intact frame chain ends at the newest seq "
+                  + h.newestSeq())
+          .withPath(pool.path())
+          .withOffset(h.ringOffset() + h.tail())
+          .withHint("run `pls doctor --repair` on the pool");
+    }
+    return rebuilt;
+  }
+
+  /**
+   * The header of the chain of committed frames ending at seq {@code cap}, found from the tail,
+   * else (when {@code viaTailNext}) from {@code tail_next}, else by scanning the ring for the chain
+   * with the smallest oldest seq not below the header's {@code oldest_seq} (when that is a usable
+   * lower bound). The shortcut through {@code tail_next} suits a writer in a hurry; without it, no
+   * intact message the header still claims is left out.
+   *
+   * @param ring the ring
+   * @param h the header to mend (geometry and bounds)
+   * @param cap the newest seq the chain must end at
+   * @param viaTailNext whether to try the chain from {@code tail_next} before the scan
+   * @return the mended header with {@code newest_seq == cap}, or null when no such chain exists
+   */
+  static HeaderState chainEndingAt(
+      MemorySegment ring, HeaderState h, long cap, boolean viaTailNext) {
     long ringSize = h.ringSize();
-    long cap = h.newestSeq();
     long lower =
         h.oldestSeq() > 0 && Long.compareUnsigned(h.oldestSeq(), cap) <= 0 ? h.oldestSeq() : 1;
     if (cap == 0) {
@@ -73,22 +99,13 @@ final class HeaderRepair {
       return h.withPointers(head, head, head, 0, 0);
     }
     long[] chain = walk(ring, ringSize, h.tail(), lower, cap);
-    if (chain == null && inRing(h.tailNext(), ringSize) && h.tailNext() != 0) {
+    if (chain == null && viaTailNext && inRing(h.tailNext(), ringSize) && h.tailNext() != 0) {
       chain = walk(ring, ringSize, h.tailNext(), lower, cap);
     }
     if (chain == null) {
       chain = scan(ring, ringSize, lower, cap);
     }
-    if (chain == null) {
-      throw PlasmiteException.of(
-              ErrorKind.CORRUPT,
-              "the header disagrees with the ring and no intact frame chain ends at the newest seq "
-                  + cap)
-          .withPath(pool.path())
-          .withOffset(h.ringOffset() + h.tail())
-          .withHint("run `pls doctor` on the pool");
-    }
-    return h.withPointers(chain[3], chain[0], chain[4], chain[1], chain[2]);
+    return chain == null ? null : h.withPointers(chain[3], chain[0], chain[4], chain[1], chain[2]);
   }
 
   /**
@@ -115,7 +132,7 @@ final class HeaderRepair {
     return best;
   }
 
-  private static boolean inRing(long off, long ringSize) {
+  static boolean inRing(long off, long ringSize) {
     return off >= 0 && off < ringSize && off % 8 == 0;
   }
 
@@ -152,7 +169,7 @@ final class HeaderRepair {
   }
 
   /** The frame position at {@code off}, past a short end gap or a wrap marker; -1 if invalid. */
-  private static long skipWrap(MemorySegment ring, long ringSize, long off) {
+  static long skipWrap(MemorySegment ring, long ringSize, long off) {
     if (off < 0 || off >= ringSize || off % 8 != 0) {
       return -1;
     }
@@ -166,7 +183,8 @@ final class HeaderRepair {
     return off;
   }
 
-  private static boolean committed(MemorySegment ring, long ringSize, long off) {
+  /** Whether a committed frame with a sound length and its commit marker sits at {@code off}. */
+  static boolean committed(MemorySegment ring, long ringSize, long off) {
     if (ringSize - off < HEADER_BYTES
         || FrameDescriptor.magic(ring, off) != FrameDescriptor.MAGIC
         || FrameDescriptor.stateAcquire(ring, off) != FrameDescriptor.STATE_COMMITTED
@@ -180,7 +198,8 @@ final class HeaderRepair {
         && FrameDescriptor.hasCommitMarker(ring, off, len);
   }
 
-  private static long end(MemorySegment ring, long ringSize, long off) {
+  /** The ring offset after the frame at {@code off} (0 at the ring end). */
+  static long end(MemorySegment ring, long ringSize, long off) {
     long end = off + FrameDescriptor.frameBytes(FrameDescriptor.payloadBytes(ring, off));
     return end == ringSize ? 0 : end;
   }

@@ -145,10 +145,26 @@ public final class PoolFile implements AutoCloseable {
    * @throws PlasmiteException NotFound, Permission, Corrupt, Usage (unknown version) or Io
    */
   public static PoolFile open(Path path, boolean writable) {
+    return open(path, writable, true);
+  }
+
+  /**
+   * Opens an existing pool file for writing with only its geometry checked: the pointer words may
+   * be in any state a crash leaves ({@link PoolRepairer} judges them).
+   *
+   * @param path the pool file
+   * @return the open, writable pool
+   * @throws PlasmiteException NotFound, Permission, Corrupt (geometry), Usage or Io
+   */
+  static PoolFile openForRepair(Path path) {
+    return open(path, true, false);
+  }
+
+  private static PoolFile open(Path path, boolean writable, boolean checkPointers) {
     if (!writable) {
       // Readers need no lock, hence no descriptor of our own and no native call.
       try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-        checkHeader(path, ch);
+        checkHeader(path, ch, checkPointers);
         return map(path, -1, ch, false);
       } catch (IOException e) {
         throw ioError(e, "cannot open the pool file", path);
@@ -160,7 +176,7 @@ public final class PoolFile implements AutoCloseable {
     }
     try (FileChannel ch =
         FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      checkHeader(path, ch);
+      checkHeader(path, ch, checkPointers);
       return map(path, fd, ch, true);
     } catch (IOException | RuntimeException e) {
       NativeIo.close(fd);
@@ -180,12 +196,17 @@ public final class PoolFile implements AutoCloseable {
     return PlasmiteException.of(ErrorKind.IO, what, e).withPath(path);
   }
 
-  private static void checkHeader(Path path, FileChannel ch) throws IOException {
+  private static void checkHeader(Path path, FileChannel ch, boolean checkPointers)
+      throws IOException {
     long size = ch.size();
     if (size < HEADER_BYTES) {
       throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
     }
     ByteBuffer b = readHeader(ch);
+    if (!checkPointers) {
+      HeaderChecks.checkGeometry(path, b, size);
+      return;
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         HeaderChecks.check(path, b, size);

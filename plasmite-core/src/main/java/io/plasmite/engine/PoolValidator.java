@@ -7,6 +7,7 @@ import io.plasmite.ValidationReport;
 import io.plasmite.ValidationReport.Issue;
 import io.plasmite.format.FrameDescriptor;
 import io.plasmite.format.IndexDescriptor;
+import io.plasmite.format.PoolHeaderDescriptor;
 import io.plasmite.lite3.Lite3Validator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,14 +18,43 @@ import java.util.List;
  * Walks a whole pool and reports what is wrong, like the reference validator, without ever
  * modifying the file ({@code pls doctor}).
  *
- * <p>Checks: (1) the pointers are inside the ring and 8-aligned; (2) from the tail, every frame is
- * a committed frame or a wrap (a gap under 64 bytes at the ring end is a wrap), seqs run dense from
- * {@code oldest_seq} to {@code newest_seq}, each frame fits the ring, carries its commit marker and
- * a valid Lite3 envelope, and the chain ends at the head; (3) every index slot naming a retained
+ * <p>Checks: (1) the pointers are inside the ring and 8-aligned, {@code oldest_seq <= newest_seq},
+ * and an empty pool's pointers are together; (2) from the tail, every frame is a committed frame or
+ * a wrap (a gap under 64 bytes at the ring end is a wrap), seqs run dense from {@code oldest_seq}
+ * to {@code newest_seq}, each frame fits the ring, carries its commit marker and a valid Lite3
+ * envelope, and the chain ends at the head; (3) {@code tail_next_off} is the end of the tail frame
+ * (0 when the tail is a wrap marker or the short end gap); (4) every index slot naming a retained
  * seq points at that seq's frame. The walk is bounded by the ring size.
  */
 public final class PoolValidator {
   private PoolValidator() {}
+
+  /**
+   * What a walk found: the report, and the retained frames it walked as {seq, ring offset} pairs.
+   *
+   * @param report the issues
+   * @param frames the frames walked, oldest first
+   */
+  record Walk(ValidationReport report, List<long[]> frames) {}
+
+  /**
+   * Validates a pool under its writer lock when it is open for writing (a stable picture), else
+   * without.
+   *
+   * @param pool the pool
+   * @return the report
+   */
+  public static ValidationReport validateLocked(PoolFile pool) {
+    if (!pool.writable()) {
+      return validate(pool);
+    }
+    pool.lock();
+    try {
+      return validate(pool);
+    } finally {
+      pool.unlock();
+    }
+  }
 
   /**
    * Validates an open pool. The caller should hold the writer lock for a stable picture; without
@@ -34,28 +64,61 @@ public final class PoolValidator {
    * @return the report
    */
   public static ValidationReport validate(PoolFile pool) {
+    return walk(pool, pool.header()).report();
+  }
+
+  /**
+   * Validates the ring and index of a pool against a given header (the file's own, or one a repair
+   * proposes).
+   *
+   * @param pool the pool
+   * @param h the header to check the ring against
+   * @return the report and the frames walked
+   */
+  static Walk walk(PoolFile pool, HeaderState h) {
     List<Issue> issues = new ArrayList<>();
-    HeaderState h = pool.header();
+    List<long[]> seen = new ArrayList<>();
     MemorySegment ring = pool.ring();
     long ringSize = h.ringSize();
     long ringPos = h.ringOffset();
-    for (long off : new long[] {h.head(), h.tail(), h.tailNext()}) {
+    String[] names = {"head_off", "tail_off", "tail_next_off"};
+    long[] pointers = {h.head(), h.tail(), h.tailNext()};
+    for (int i = 0; i < pointers.length; i++) {
+      long off = pointers[i];
       if (off < 0 || off >= ringSize || off % 8 != 0) {
-        issues.add(new Issue("header_pointer", "ring pointer " + off + " invalid", -1, 64));
-        return new ValidationReport(pool.path(), 0, issues);
+        issues.add(
+            new Issue(
+                "header_pointer",
+                names[i] + " " + off + " is outside the ring or misaligned",
+                -1,
+                PoolHeaderDescriptor.HEAD_OFFSET + 8L * i));
+        return new Walk(new ValidationReport(pool.path(), 0, issues), seen);
       }
     }
     if (h.isEmpty()) {
-      if (h.head() != h.tail()) {
-        issues.add(new Issue("header_empty", "empty pool with head != tail", -1, 64));
+      if (h.head() != h.tail() || h.tailNext() != h.tail()) {
+        issues.add(
+            new Issue(
+                "header_empty",
+                "empty pool with head, tail and tail_next apart",
+                -1,
+                PoolHeaderDescriptor.HEAD_OFFSET));
       }
-      return new ValidationReport(pool.path(), 0, issues);
+      return new Walk(new ValidationReport(pool.path(), 0, issues), seen);
+    }
+    if (Long.compareUnsigned(h.oldestSeq(), h.newestSeq()) > 0) {
+      issues.add(
+          new Issue(
+              "header_seqs",
+              "oldest seq " + h.oldestSeq() + " above newest seq " + h.newestSeq(),
+              -1,
+              PoolHeaderDescriptor.OLDEST_SEQ_OFFSET));
+      return new Walk(new ValidationReport(pool.path(), 0, issues), seen);
     }
     long off = h.tail();
     long expect = h.oldestSeq();
     long checked = 0;
     long steps = ringSize / HEADER_BYTES + 2;
-    List<long[]> seen = new ArrayList<>();
     while (steps-- > 0) {
       if (ringSize - off < HEADER_BYTES) {
         off = 0;
@@ -132,6 +195,15 @@ public final class PoolValidator {
     if (steps < 0) {
       issues.add(new Issue("chain_loop", "frame chain does not reach the head", -1, ringPos));
     }
+    long tailNext = expectedTailNext(ring, ringSize, h.tail());
+    if (tailNext >= 0 && tailNext != h.tailNext()) {
+      issues.add(
+          new Issue(
+              "tail_next",
+              "tail_next_off is " + h.tailNext() + ", the tail frame ends at " + tailNext,
+              h.oldestSeq(),
+              PoolHeaderDescriptor.TAIL_NEXT_OFFSET));
+    }
     long capacity = h.indexCapacity();
     if (capacity > 0) {
       for (long[] frame : seen) {
@@ -152,6 +224,29 @@ public final class PoolValidator {
         }
       }
     }
-    return new ValidationReport(pool.path(), checked, issues);
+    return new Walk(new ValidationReport(pool.path(), checked, issues), seen);
+  }
+
+  /**
+   * What {@code tail_next_off} must hold for a tail at {@code tail}: 0 after a short end gap or a
+   * wrap marker, the end of a committed frame otherwise; -1 when the tail holds neither (the walk
+   * reports that).
+   *
+   * @param ring the ring
+   * @param ringSize its size
+   * @param tail the tail offset, inside the ring and 8-aligned
+   * @return the expected value, or -1
+   */
+  static long expectedTailNext(MemorySegment ring, long ringSize, long tail) {
+    if (ringSize - tail < HEADER_BYTES) {
+      return 0;
+    }
+    if (FrameDescriptor.magic(ring, tail) == FrameDescriptor.MAGIC
+        && FrameDescriptor.stateAcquire(ring, tail) == FrameDescriptor.STATE_WRAP) {
+      return 0;
+    }
+    return HeaderRepair.committed(ring, ringSize, tail)
+        ? HeaderRepair.end(ring, ringSize, tail)
+        : -1;
   }
 }

@@ -13,6 +13,7 @@ import io.plasmite.Pool;
 import io.plasmite.PoolInfo;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
+import io.plasmite.RepairReport;
 import io.plasmite.Tail;
 import io.plasmite.TailOptions;
 import io.plasmite.ValidationReport;
@@ -170,6 +171,51 @@ class KillMidAppendTest {
       }
     } finally {
       exec.shutdownNow();
+    }
+  }
+
+  /**
+   * The same kills, mended by {@code doctor --repair} before any writer opens the pool again (so
+   * the repair, not a writer's recovery, faces the state the kill left; in stage {@code writing}
+   * the pool is valid and nothing is changed): the repair is accepted, keeps a backup when it
+   * changes anything, and leaves a valid pool in which every retained message is readable with the
+   * content that was written, and the next append takes the next seq.
+   */
+  @ParameterizedTest(name = "stage {0}, index {1}, drops {2}")
+  @CsvSource({
+    "writing, 16, 0",
+    "torn-drops, 16, 0",
+    "torn-drops, 0, 0",
+    "torn-head, 16, 0",
+    "torn-head, 0, 0",
+    "ref-writing, 16, 0",
+    "ref-committed, 16, 0",
+    "ref-committed, 0, 1",
+  })
+  void killedMidAppendThenRepaired(String stage, int index, int drops) throws Exception {
+    Path path = dir.resolve("repair.plasmite");
+    LocalClient client = new LocalClient();
+    client.create(PoolRef.path(path), PoolOptions.ofSize(16 * 1024).withIndexCapacity(index));
+    String where = "stage " + stage + ", index " + index + ", drops " + drops + ", seed " + SEED;
+    TreeMap<Long, String> acked =
+        runAndKill(
+            path, stage, drops, 150, "repair-" + stage + "-" + index + "-" + drops, () -> {});
+
+    RepairReport r = client.repair(PoolRef.path(path));
+
+    assertTrue(r.after().ok(), () -> where + ": " + r);
+    assertEquals(r.repaired(), r.backupPath() != null, where);
+    assertTrue(client.validate(PoolRef.path(path)).ok(), where);
+    try (Pool pool = client.open(PoolRef.path(path))) {
+      PoolInfo info = pool.info();
+      assertTrue(info.newestSeq() >= acked.lastKey(), where + ": acknowledged seqs lost: " + r);
+      for (long s = info.oldestSeq(); s <= info.newestSeq(); s++) {
+        checkContent(pool.getMessage(s), acked, where);
+      }
+      Message next =
+          pool.appendJsonNow(Payloads.json(SEED, 0, 0), Payloads.tags(0), Durability.FAST);
+      assertEquals(info.newestSeq() + 1, next.seq(), where);
+      assertTrue(pool.validate().ok(), where);
     }
   }
 
