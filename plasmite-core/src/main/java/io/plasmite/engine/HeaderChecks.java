@@ -13,13 +13,14 @@ final class HeaderChecks {
   private HeaderChecks() {}
 
   /**
-   * Checks the first 104 bytes of a pool file.
+   * Checks the fields of the first 104 bytes that are fixed at creation (all but the pointer words,
+   * see {@link #checkPointers}).
    *
    * @param path for error messages
    * @param b the header bytes, little-endian
    * @param actualSize the file's real length
    */
-  static void check(Path path, ByteBuffer b, long actualSize) {
+  static void checkGeometry(Path path, ByteBuffer b, long actualSize) {
     int magic = b.getInt(MAGIC_OFFSET);
     if (magic != MAGIC) {
       throw PoolFile.corrupt(
@@ -71,7 +72,6 @@ final class HeaderChecks {
           .withPath(path)
           .withHint("open it with a plasmite release that supports those features");
     }
-    checkPointers(path, b, ringSize);
   }
 
   /**

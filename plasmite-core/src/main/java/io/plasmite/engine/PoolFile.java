@@ -186,9 +186,12 @@ public final class PoolFile implements AutoCloseable {
       throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
     }
     ByteBuffer b = readHeader(ch);
+    // No appender ever rewrites these fields: a bad one is damage, reported without retrying.
+    HeaderChecks.checkGeometry(path, b, size);
+    long ringSize = b.getLong(RING_SIZE_OFFSET);
     for (int attempt = 1; ; attempt++) {
       try {
-        HeaderChecks.check(path, b, size);
+        HeaderChecks.checkPointers(path, b, ringSize);
         return;
       } catch (PlasmiteException e) {
         // An appender in another process may be between two pointer stores: look again
