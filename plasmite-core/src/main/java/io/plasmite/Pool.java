@@ -157,7 +157,12 @@ public final class Pool implements AutoCloseable {
   public List<Message> appendPayloads(
       List<byte[]> payloads, long timestampNs, Durability durability) {
     Appender appender = appender();
-    Appender.Appended done = mapped(() -> appender.appendAll(payloads, timestampNs, durability));
+    Appender.Appended done;
+    try {
+      done = appender.appendAll(payloads, timestampNs, durability);
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
     List<Message> out = new ArrayList<>(payloads.size());
     for (int i = 0; i < payloads.size(); i++) {
       out.add(new Message(done.seqs()[i], done.timestampNs(), payloads.get(i)));
@@ -167,7 +172,12 @@ public final class Pool implements AutoCloseable {
 
   private Message appendLite3Trusted(byte[] payload, long timestampNs, Durability durability) {
     Appender appender = appender();
-    Appender.Appended done = mapped(() -> appender.append(payload, timestampNs, durability));
+    Appender.Appended done;
+    try {
+      done = appender.append(payload, timestampNs, durability);
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
     return new Message(done.seqs()[0], done.timestampNs(), payload);
   }
 
@@ -217,12 +227,17 @@ public final class Pool implements AutoCloseable {
   }
 
   private RawMessage read(long seq) {
-    return mapped(() -> Cursor.get(file, seq));
+    try {
+      return Cursor.get(file, seq);
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
   }
 
   /**
    * Runs {@code op} on the mapping. If another process truncated the file, touching a page past its
-   * new end faults: that becomes a pool error with the path instead of a JVM internal error.
+   * new end faults: that becomes a pool error with the path instead of a JVM internal error. (The
+   * per-message paths, reads and appends, do the same without a lambda.)
    */
   private <T> T mapped(Supplier<T> op) {
     try {
