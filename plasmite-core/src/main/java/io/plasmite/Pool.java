@@ -13,6 +13,7 @@ import io.plasmite.lite3.Lite3Validator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * An open pool: append, get, tail and replay messages. Thread-safe; appends from several threads
@@ -37,7 +38,11 @@ public final class Pool implements AutoCloseable {
     this.appender = file.writable() ? new Appender(file, this::wake) : null;
     if (appender != null) {
       try {
-        appender.recover();
+        mapped(
+            () -> {
+              appender.recover();
+              return null;
+            });
       } catch (RuntimeException e) {
         file.close();
         throw e;
@@ -151,7 +156,13 @@ public final class Pool implements AutoCloseable {
    */
   public List<Message> appendPayloads(
       List<byte[]> payloads, long timestampNs, Durability durability) {
-    Appender.Appended done = appender().appendAll(payloads, timestampNs, durability);
+    Appender appender = appender();
+    Appender.Appended done;
+    try {
+      done = appender.appendAll(payloads, timestampNs, durability);
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
     List<Message> out = new ArrayList<>(payloads.size());
     for (int i = 0; i < payloads.size(); i++) {
       out.add(new Message(done.seqs()[i], done.timestampNs(), payloads.get(i)));
@@ -160,7 +171,13 @@ public final class Pool implements AutoCloseable {
   }
 
   private Message appendLite3Trusted(byte[] payload, long timestampNs, Durability durability) {
-    Appender.Appended done = appender().append(payload, timestampNs, durability);
+    Appender appender = appender();
+    Appender.Appended done;
+    try {
+      done = appender.append(payload, timestampNs, durability);
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
     return new Message(done.seqs()[0], done.timestampNs(), payload);
   }
 
@@ -183,7 +200,7 @@ public final class Pool implements AutoCloseable {
   public Message getMessage(long seq) {
     RawMessage raw = read(seq);
     if (raw == null) {
-      HeaderState h = file.snapshot();
+      HeaderState h = mapped(file::snapshot);
       throw PlasmiteException.of(
               ErrorKind.NOT_FOUND,
               "message "
@@ -210,7 +227,24 @@ public final class Pool implements AutoCloseable {
   }
 
   private RawMessage read(long seq) {
-    return Cursor.get(file, seq);
+    try {
+      return Cursor.get(file, seq);
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
+  }
+
+  /**
+   * Runs {@code op} on the mapping. If another process truncated the file, touching a page past its
+   * new end faults: that becomes a pool error with the path instead of a JVM internal error. (The
+   * per-message paths, reads and appends, do the same without a lambda.)
+   */
+  private <T> T mapped(Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
   }
 
   /**
@@ -220,7 +254,8 @@ public final class Pool implements AutoCloseable {
    * @return the tail; close it when done
    */
   public Tail tail(TailOptions options) {
-    return new Tail(file, wake(), options);
+    WakeChannel w = wake();
+    return mapped(() -> new Tail(file, w, options));
   }
 
   /**
@@ -230,12 +265,13 @@ public final class Pool implements AutoCloseable {
    * @return the replay; close it when done
    */
   public Replay replay(ReplayOptions options) {
-    long newest = PoolHeaderDescriptor.newestSeq(file.file());
+    long newest = mapped(() -> PoolHeaderDescriptor.newestSeq(file.file()));
     TailOptions tail =
         TailOptions.since(options.sinceSeq())
             .withTags(options.tags())
             .withMaxMessages(options.maxMessages());
-    return new Replay(new Tail(file, wake(), tail, newest), options.speed());
+    WakeChannel w = wake();
+    return new Replay(mapped(() -> new Tail(file, w, tail, newest)), options.speed());
   }
 
   /**
@@ -244,7 +280,7 @@ public final class Pool implements AutoCloseable {
    * @return the info
    */
   public PoolInfo info() {
-    HeaderState h = file.snapshot();
+    HeaderState h = mapped(file::snapshot);
     long oldestTime = -1;
     long newestTime = -1;
     if (!h.isEmpty()) {
@@ -275,7 +311,7 @@ public final class Pool implements AutoCloseable {
    * @return the report
    */
   public ValidationReport validate() {
-    return PoolValidator.validateLocked(file);
+    return mapped(() -> PoolValidator.validateLocked(file));
   }
 
   /** Closes the pool; tails on it end. */

@@ -19,7 +19,9 @@ import java.util.stream.StreamSupport;
  * <p>{@link #hasNext()} blocks until a message passes the filters, the idle timeout passes ({@link
  * #timedOut()} then tells), the limit is reached or {@link #cancel()} is called from any thread.
  * Seqs are checked for gaps before the tag filter, so a filter never hides a gap: with {@link
- * GapPolicy#ERROR} a gap ends the tail with a RetentionGap error naming the first lost seq.
+ * GapPolicy#ERROR} a gap ends the tail with a RetentionGap error naming the first lost seq. A pool
+ * file deleted, replaced or truncated by another process ends the tail with a NotFound, Io or
+ * Corrupt error naming the path (looked for at least every 200 ms of waiting, and on a fault).
  *
  * <pre>{@code
  * try (Tail tail = pool.tail(TailOptions.since(1).withIdleTimeout(Duration.ofSeconds(1)))) {
@@ -30,6 +32,7 @@ import java.util.stream.StreamSupport;
 public final class Tail implements Iterator<Message>, AutoCloseable {
   private static final long STUCK_BACKOFF_NS = 1_000_000;
   private static final int STUCK_SPINS = 100;
+  private static final long FILE_CHECK_NS = 200_000_000;
 
   private final PoolFile pool;
   private final WakeChannel wake;
@@ -38,6 +41,7 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
   private final long idleNs;
   private final long spinNs;
   private long lastProgressNs = System.nanoTime();
+  private long lastFileCheckNs = lastProgressNs;
   private final long untilSeq;
   private Message next;
   private long delivered;
@@ -70,6 +74,16 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
 
   @Override
   public boolean hasNext() {
+    try {
+      return advance();
+    } catch (InternalError e) {
+      // A mapped page past the end of a file another process truncated.
+      ended = true;
+      throw pool.mappingFault(e);
+    }
+  }
+
+  private boolean advance() {
     if (next != null) {
       return true;
     }
@@ -134,6 +148,7 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
         continue;
       }
       stuckRounds = 0;
+      checkFileWhileIdle();
       if (wake != null) {
         // The spin budget runs from the last message, not from each wait: a tail idle for long
         // goes straight to sleep when its bounded sleep ends.
@@ -144,6 +159,25 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
       }
     }
     return false;
+  }
+
+  /**
+   * Every {@link #FILE_CHECK_NS} of waiting, makes sure the pool file is still there, still the
+   * same file and still whole: a follower of a deleted or replaced pool would otherwise wait for
+   * messages that go elsewhere, and one of a truncated pool would touch pages that are gone.
+   */
+  private void checkFileWhileIdle() {
+    long now = System.nanoTime();
+    if (now - lastFileCheckNs < FILE_CHECK_NS) {
+      return;
+    }
+    lastFileCheckNs = now;
+    try {
+      pool.checkFile();
+    } catch (PlasmiteException e) {
+      ended = true;
+      throw e;
+    }
   }
 
   @Override

@@ -121,7 +121,13 @@ public final class Appender {
       HeaderState h = HeaderRepair.checked(pool, pool.header());
       for (int i = 0; i < seqs.length; i++) {
         byte[] payload = payloads.get(i);
-        AppendPlan plan = AppendPlanner.plan(h, ring, payload.length);
+        AppendPlan plan;
+        try {
+          plan = AppendPlanner.plan(h, ring, payload.length);
+        } catch (PlasmiteException e) {
+          // The planner sees only the ring; the error must name the damaged file.
+          throw e.withPath(pool.path());
+        }
         if (plan.droppedFrames() > 0) {
           plan.afterDrops().publishTail(file);
           VarHandle.releaseFence();

@@ -15,8 +15,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -40,12 +43,16 @@ public final class PoolFile implements AutoCloseable {
   private final MemorySegment file;
   private final MemorySegment ring;
   private final HeaderState geometry;
+  // The identity (device, inode) of the mapped file, to notice the path naming another file.
+  private final Object fileKey;
   private final ReentrantLock jvmLock = new ReentrantLock();
   private final Checkpoints checkpoints = new Checkpoints();
   private volatile boolean closed;
 
-  private PoolFile(Path path, boolean writable, int fd, Arena arena, MemorySegment file) {
+  private PoolFile(
+      Path path, boolean writable, int fd, Arena arena, MemorySegment file, Object fileKey) {
     this.path = path;
+    this.fileKey = fileKey;
     this.writable = writable;
     this.fd = fd;
     this.arena = arena;
@@ -203,13 +210,14 @@ public final class PoolFile implements AutoCloseable {
       throw corrupt(path, "file of " + size + " bytes is shorter than the 4096-byte header");
     }
     ByteBuffer b = readHeader(ch);
+    // No appender ever rewrites these fields: a bad one is damage, reported without retrying.
+    long ringSize = HeaderChecks.checkGeometry(path, b, size);
     if (!checkPointers) {
-      HeaderChecks.checkGeometry(path, b, size);
       return;
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        HeaderChecks.check(path, b, size);
+        HeaderChecks.checkPointers(path, b, ringSize);
         return;
       } catch (PlasmiteException e) {
         // An appender in another process may be between two pointer stores: look again
@@ -241,7 +249,9 @@ public final class PoolFile implements AutoCloseable {
               0,
               ch.size(),
               arena);
-      return new PoolFile(path, writable, fd, arena, seg);
+      // Read by path: the channel cannot tell; a replacement in between is caught by checkFile.
+      Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+      return new PoolFile(path, writable, fd, arena, seg, key);
     } catch (IOException | RuntimeException e) {
       arena.close();
       throw e;
@@ -372,6 +382,71 @@ public final class PoolFile implements AutoCloseable {
       throw PlasmiteException.of(ErrorKind.IO, "msync failed; the append is not durable", e)
           .withPath(path);
     }
+  }
+
+  /**
+   * Checks that the path still names the mapped file, at least as long as the mapping. Another
+   * process may delete, replace or truncate the file at any time. Deleted or replaced, the mapping
+   * stays readable but is no longer the pool; truncated, touching a mapped page past the new end
+   * faults. Long-lived readers call this when idle; {@link #mappingFault} after a fault.
+   *
+   * @throws PlasmiteException NotFound (deleted), Io (replaced by another file, or cannot be
+   *     checked) or Corrupt (shorter than mapped), each with the path
+   */
+  public void checkFile() {
+    PlasmiteException e = fileProblem(null);
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  /**
+   * What a fault on the mapping means. The JVM reports a touch of a mapped page past the end of the
+   * file as an {@link InternalError}; it becomes the error {@link #checkFile} finds.
+   *
+   * @param fault the error thrown by a mapped access
+   * @return the pool error to throw instead
+   * @throws InternalError {@code fault} itself if the file is intact (not a mapping fault)
+   */
+  public PlasmiteException mappingFault(InternalError fault) {
+    PlasmiteException e = fileProblem(fault);
+    if (e == null) {
+      throw fault;
+    }
+    return e;
+  }
+
+  private PlasmiteException fileProblem(Throwable cause) {
+    BasicFileAttributes now;
+    try {
+      now = Files.readAttributes(path, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return PlasmiteException.of(ErrorKind.NOT_FOUND, "pool file was deleted while open", cause)
+          .withPath(path)
+          .withHint("create the pool again and reopen it");
+    } catch (IOException e) {
+      return PlasmiteException.of(ErrorKind.IO, "cannot check the open pool file", e)
+          .withPath(path);
+    }
+    if (!Objects.equals(now.fileKey(), fileKey)) {
+      return PlasmiteException.of(
+              ErrorKind.IO, "pool file was replaced by another file while open", cause)
+          .withPath(path)
+          .withHint("reopen the pool");
+    }
+    if (now.size() < file.byteSize()) {
+      return PlasmiteException.of(
+              ErrorKind.CORRUPT,
+              "pool file shrank from "
+                  + file.byteSize()
+                  + " to "
+                  + now.size()
+                  + " bytes while open",
+              cause)
+          .withPath(path)
+          .withHint("something truncated it; restore it from a copy or create the pool again");
+    }
+    return null;
   }
 
   /**

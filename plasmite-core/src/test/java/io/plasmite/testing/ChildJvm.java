@@ -53,8 +53,30 @@ public final class ChildJvm implements AutoCloseable {
    * @return the running child
    */
   public static ChildJvm start(Path logDir, String name, Class<?> main, List<String> args) {
+    return start(logDir, name, List.of(), System.getProperty("java.class.path"), main, args);
+  }
+
+  /**
+   * Starts {@code main} in a new JVM through a launcher command (e.g. one that drops privileges)
+   * and on a class path of its own.
+   *
+   * @param logDir where the child's stderr goes
+   * @param name a label for messages and the stderr file
+   * @param launcher the command and arguments that run the {@code java} command, or none
+   * @param classPath the child's class path
+   * @param main the class with the main method
+   * @param args its arguments
+   * @return the running child
+   */
+  public static ChildJvm start(
+      Path logDir,
+      String name,
+      List<String> launcher,
+      String classPath,
+      Class<?> main,
+      List<String> args) {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(launcher);
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
     // Quick start on a small machine: one GC thread, no C2 compiler threads.
@@ -62,7 +84,7 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-Xshare:auto");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add(main.getName());
     cmd.addAll(args);
     Path err = logDir.resolve(name + ".stderr.txt");
