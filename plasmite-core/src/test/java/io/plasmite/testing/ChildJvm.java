@@ -53,13 +53,32 @@ public final class ChildJvm implements AutoCloseable {
    * @return the running child
    */
   public static ChildJvm start(Path logDir, String name, Class<?> main, List<String> args) {
+    return start(logDir, name, main, args, true);
+  }
+
+  /**
+   * Starts {@code main} in a new JVM, as {@link #start(Path, String, Class, List)} does, optionally
+   * with the full optimising compiler: a long-running child that races others should run the code
+   * as production does, reorderings of the C2 compiler included.
+   *
+   * @param logDir where the child's stderr file goes
+   * @param name a short name for messages and the stderr file
+   * @param main the main class (in test sources)
+   * @param args its arguments
+   * @param quickStart true for a quick start (one GC thread, no C2), false for the JVM's defaults
+   * @return the running child
+   */
+  public static ChildJvm start(
+      Path logDir, String name, Class<?> main, List<String> args, boolean quickStart) {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
-    // Quick start on a small machine: one GC thread, no C2 compiler threads.
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
+    if (quickStart) {
+      // Quick start on a small machine: one GC thread, no C2 compiler threads.
+      cmd.add("-XX:+UseSerialGC");
+      cmd.add("-XX:TieredStopAtLevel=1");
+    }
     cmd.add("-Xshare:auto");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

@@ -25,8 +25,9 @@ import java.util.SplittableRandom;
  * <p>Arguments ({@code key=value}): {@code pool} path; {@code w} writer id; {@code count} messages
  * (-1: until killed); {@code seed}; {@code durability} {@code flush}, {@code fast} or {@code mixed}
  * (a quarter FLUSH); {@code batch} largest batch (1: single appends only); {@code go} {@code true}
- * to wait for a {@code go} line on stdin after printing {@code ready}. Prints {@code done} at the
- * end; on an error prints {@code error <kind> <message>} and exits with status 3.
+ * to wait for a {@code go} line on stdin after printing {@code ready}; {@code ack} {@code false} to
+ * print no line per message (for writers that run flat out until killed). Prints {@code done} at
+ * the end; on an error prints {@code error <kind> <message>} and exits with status 3.
  */
 public final class WriterChild {
   private WriterChild() {}
@@ -46,6 +47,7 @@ public final class WriterChild {
     String durability = a.get("durability", "mixed");
     int maxBatch = (int) a.getLong("batch", 1);
     boolean waitGo = Boolean.parseBoolean(a.get("go", "false"));
+    boolean ack = Boolean.parseBoolean(a.get("ack", "true"));
     PrintStream out =
         new PrintStream(
             new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
@@ -77,7 +79,9 @@ public final class WriterChild {
         }
         if (b == 1) {
           Message m = pool.appendJsonNow(Payloads.json(seed, w, n), Payloads.tags(w), d);
-          out.println("a " + m.seq() + " " + w + " " + n);
+          if (ack) {
+            out.println("a " + m.seq() + " " + w + " " + n);
+          }
           n++;
         } else {
           List<Pool.BatchEntry> batch = new ArrayList<>(b);
@@ -85,12 +89,14 @@ public final class WriterChild {
             batch.add(new Pool.BatchEntry(Payloads.json(seed, w, n + i), Payloads.tags(w)));
           }
           List<Message> done = pool.append(batch, d);
-          for (int i = 0; i < b; i++) {
+          for (int i = 0; ack && i < b; i++) {
             out.println("a " + done.get(i).seq() + " " + w + " " + (n + i));
           }
           n += b;
         }
-        out.flush();
+        if (ack) {
+          out.flush();
+        }
       }
       out.println("done");
       out.flush();
