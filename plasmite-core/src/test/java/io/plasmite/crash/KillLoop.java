@@ -18,8 +18,13 @@ import io.plasmite.lite3.Lite3Encoder;
 import io.plasmite.testing.ChildJvm;
 import io.plasmite.testing.Payloads;
 import io.plasmite.testing.WriterChild;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -47,11 +52,12 @@ import java.util.concurrent.locks.LockSupport;
  * lock).
  *
  * <p>After each kill: the pool opens for writing (which mends a header torn by the kill) and
- * validates; every message the writers acknowledged (printed after its append returned) that is
- * still within the retained range reads back exactly, by {@code get} and by a tail; a retained
- * message nobody acknowledged is the append in flight at the kill, whole and of the killed writer;
- * a seq, once acknowledged or seen, never changes content; retention drops no more than the ring
- * forces; and an append made right after takes the next seq at once.
+ * validates; every message the writers acknowledged (wrote to a side file after its append
+ * returned, then printed) that is still within the retained range reads back exactly, by {@code
+ * get} and by a tail; a retained message nobody acknowledged is the append in flight at the kill,
+ * whole and of the killed writer; a seq, once acknowledged or seen, never changes content;
+ * retention drops no more than the ring forces; and an append made right after takes the next seq
+ * at once.
  *
  * <p>The kill moment is random: after a random number of acknowledgements plus a random fraction of
  * a millisecond. The ring is full from the first rounds on, so nearly every kill lands while an
@@ -115,6 +121,9 @@ public final class KillLoop {
     /** Kills whose in-flight append was published but not acknowledged. */
     public int publishedUnacknowledged;
 
+    /** Acknowledgement lines in a writer's side file that its stdout pipe lost at the kill. */
+    public long pipeLinesLost;
+
     /** Acknowledged appends, by the writers and the harness. */
     public long acknowledged;
 
@@ -141,7 +150,9 @@ public final class KillLoop {
           + ", published-unacknowledged "
           + publishedUnacknowledged
           + ", survivor proceeded "
-          + survivorsProceeded;
+          + survivorsProceeded
+          + "; ack lines lost by the stdout pipe "
+          + pipeLinesLost;
     }
   }
 
@@ -153,7 +164,7 @@ public final class KillLoop {
   }
 
   /** A writer JVM started ahead of its round (JVM start-up is the slow part of a round). */
-  private record Spawn(ChildJvm child, long seed, int w, String durability, int batch) {}
+  private record Spawn(ChildJvm child, long seed, int w, String durability, int batch, Path acks) {}
 
   private final Config config;
   private final Path pool;
@@ -218,6 +229,7 @@ public final class KillLoop {
     int pick = random.nextInt(20);
     String durability = pick < 10 ? "flush" : pick < 17 ? "fast" : "mixed";
     int batch = random.nextInt(4) == 0 ? 1 + random.nextInt(2, 6) : 1;
+    Path acks = config.dir().resolve("kill-loop-acks-" + spawned + ".txt");
     ChildJvm child =
         ChildJvm.start(
             config.dir(),
@@ -230,8 +242,9 @@ public final class KillLoop {
                 "seed=" + seed,
                 "durability=" + durability,
                 "batch=" + batch,
+                "acks=" + acks,
                 "go=true"));
-    return new Spawn(child, seed, w, durability, batch);
+    return new Spawn(child, seed, w, durability, batch, acks);
   }
 
   private Spawn takeSpare() {
@@ -292,8 +305,30 @@ public final class KillLoop {
     LockSupport.parkNanos(extraNanos);
     s.child().kill();
     stats.kills++;
-    // Lines already in the pipe were printed after their append returned: acknowledged too.
     lines.addAll(s.child().drain(Duration.ofSeconds(10)));
+    // The acknowledgements of record are the writer's side file: the last lines a SIGKILLed
+    // child wrote to its stdout pipe can be lost on the way, the file keeps every completed write.
+    List<String> recorded = readAcks(s.acks());
+    check(
+        recorded.size() >= lines.size() && recorded.subList(0, lines.size()).equals(lines),
+        where + ": w" + s.w() + " printed acknowledgements its side file lacks");
+    stats.pipeLinesLost += recorded.size() - lines.size();
+    lines.clear();
+    lines.addAll(recorded);
+  }
+
+  /** The complete lines of an acknowledgement file (a last line without newline is cut off). */
+  private static List<String> readAcks(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      List<String> out = new ArrayList<>(List.of(text.split("\n", -1)));
+      out.remove(out.size() - 1);
+      return out;
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void awaitAckAbove(Spawn s, List<String> lines, long bound, String where) {
@@ -364,9 +399,27 @@ public final class KillLoop {
           info.newestSeq() >= maxAck,
           where + ": newest seq " + info.newestSeq() + " below acknowledged " + maxAck);
       // Only the calls in flight at the kills can be there unacknowledged.
-      check(
-          info.newestSeq() <= maxAck + inFlight,
-          where + ": newest " + info.newestSeq() + ", last acknowledged " + maxAck);
+      if (info.newestSeq() > maxAck + inFlight) {
+        StringBuilder tail = new StringBuilder();
+        for (long s = Math.max(info.oldestSeq(), maxAck - 2); s <= info.newestSeq(); s++) {
+          Message m = getWithin(p, s, where);
+          tail.append("\n  seq ").append(s).append(known.containsKey(s) ? " acked " : " unacked ");
+          tail.append(
+              Payloads.parse(m.dataJson()) instanceof Payloads.Data d
+                  ? "w" + d.w() + " n" + d.n()
+                  : m.dataJson());
+        }
+        for (Spawn s : round) {
+          tail.append("\n  writer w").append(s.w()).append(' ').append(s.durability());
+          tail.append(" batch ").append(s.batch()).append(", last acknowledged n ");
+          tail.append(lastN.get(s.w()))
+              .append(", ")
+              .append(lines.get(s.w()).size())
+              .append(" lines");
+        }
+        throw new AssertionError(
+            where + ": newest " + info.newestSeq() + ", last acknowledged " + maxAck + tail);
+      }
       if (info.oldestSeq() > 1) {
         stats.killsWhileOverwriting += round.size();
       }

@@ -26,7 +26,7 @@ class KillLoopTest {
   @CsvSource({"0, 24576, 32", "1, 16384, 0"})
   void everyKillLeavesAValidPoolWithEveryAcknowledgedRetainedMessage(
       long seedOffset, long poolBytes, long index) throws IOException {
-    int kills = Integer.getInteger("plasmite.killLoop.kills", 24);
+    int kills = Integer.getInteger("plasmite.killLoop.kills", 16);
     long seed = Long.getLong("plasmite.killLoop.seed", 7100) + seedOffset;
     long started = System.nanoTime();
     KillLoop.Stats stats =

@@ -253,12 +253,15 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Kills the child with SIGKILL ({@link Process#destroyForcibly()} on Linux) and waits for it.
+   * Kills the child with SIGKILL and waits for it. Output it wrote before it died can still be
+   * read: the signal goes through {@link ProcessHandle#destroyForcibly()}, because {@link
+   * Process#destroyForcibly()} also closes the process's streams, discarding lines still in the
+   * pipe (the last acknowledgements of a killed writer, say).
    *
    * @throws AssertionError if it does not die within 30 s
    */
   public void kill() {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
   }
 
