@@ -403,7 +403,10 @@ public final class KillLoop {
         StringBuilder tail = new StringBuilder();
         for (long s = Math.max(info.oldestSeq(), maxAck - 2); s <= info.newestSeq(); s++) {
           Message m = getWithin(p, s, where);
-          tail.append("\n  seq ").append(s).append(known.containsKey(s) ? " acked " : " unacked ");
+          Known k = known.get(s);
+          tail.append("\n  seq ")
+              .append(s)
+              .append(k != null && k.acked() ? " acked " : " unacked ");
           tail.append(
               Payloads.parse(m.dataJson()) instanceof Payloads.Data d
                   ? "w" + d.w() + " n" + d.n()
