@@ -217,10 +217,18 @@ public final class Cursor {
     return walkFromTail(tailNext, oldest + 1);
   }
 
-  /** Follows the frame chain from the tail (whose first frame carries {@code oldest}). */
+  /**
+   * Follows the frame chain from the tail, whose first frame carries {@code oldest}, or from frames
+   * just before it: a writer publishes a drop's {@code oldest_seq} before its {@code tail_off}, and
+   * while it is between the two stores — for as long as it is descheduled there, or for good if it
+   * was killed there — the tail still names frames being dropped. Those are walked over: their
+   * bytes are not overwritten before {@code tail_off} moves, and if they are by the time the walk
+   * reads them, it fails and the caller retries; whatever is found, {@link FrameReader} re-checks.
+   */
   private boolean walkFromTail(long tail, long oldest) {
     long off = tail;
     long expect = oldest;
+    boolean dropping = true;
     long steps = ringSize / HEADER_BYTES + 2;
     for (long i = 0; i < steps; i++) {
       if (off < 0 || off >= ringSize || off % 8 != 0) {
@@ -241,13 +249,22 @@ public final class Cursor {
         off = 0;
         continue;
       }
-      if (state != FrameDescriptor.STATE_COMMITTED || FrameDescriptor.seq(ring, off) != expect) {
+      if (state != FrameDescriptor.STATE_COMMITTED) {
         return false;
       }
-      checkpoints.record(expect, off);
-      if (expect == nextSeq) {
-        position = off;
-        return true;
+      long seq = FrameDescriptor.seq(ring, off);
+      boolean dropped = dropping && Long.compareUnsigned(seq, expect) < 0;
+      if (seq != expect && !dropped) {
+        return false;
+      }
+      if (!dropped) {
+        dropping = false;
+        checkpoints.record(expect, off);
+        if (expect == nextSeq) {
+          position = off;
+          return true;
+        }
+        expect++;
       }
       long len = FrameDescriptor.payloadBytes(ring, off);
       if (len < 0 || len > FrameDescriptor.maxPayloadBytes(ringSize)) {
@@ -257,7 +274,6 @@ public final class Cursor {
       if (off == ringSize) {
         off = 0;
       }
-      expect++;
     }
     return false;
   }

@@ -53,12 +53,30 @@ public final class ChildJvm implements AutoCloseable {
    * @return the running child
    */
   public static ChildJvm start(Path logDir, String name, Class<?> main, List<String> args) {
-    return start(logDir, name, List.of(), System.getProperty("java.class.path"), main, args);
+    return start(logDir, name, main, args, true);
+  }
+
+  /**
+   * Starts {@code main} in a new JVM, as {@link #start(Path, String, Class, List)} does, optionally
+   * with the full optimising compiler: a long-running child that races others should run the code
+   * as production does, reorderings of the C2 compiler included.
+   *
+   * @param logDir where the child's stderr file goes
+   * @param name a short name for messages and the stderr file
+   * @param main the main class (in test sources)
+   * @param args its arguments
+   * @param quickStart true for a quick start (one GC thread, no C2), false for the JVM's defaults
+   * @return the running child
+   */
+  public static ChildJvm start(
+      Path logDir, String name, Class<?> main, List<String> args, boolean quickStart) {
+    return start(
+        logDir, name, List.of(), System.getProperty("java.class.path"), main, args, quickStart);
   }
 
   /**
    * Starts {@code main} in a new JVM through a launcher command (e.g. one that drops privileges)
-   * and on a class path of its own.
+   * and on a class path of its own, with a quick start.
    *
    * @param logDir where the child's stderr goes
    * @param name a label for messages and the stderr file
@@ -75,13 +93,26 @@ public final class ChildJvm implements AutoCloseable {
       String classPath,
       Class<?> main,
       List<String> args) {
+    return start(logDir, name, launcher, classPath, main, args, true);
+  }
+
+  private static ChildJvm start(
+      Path logDir,
+      String name,
+      List<String> launcher,
+      String classPath,
+      Class<?> main,
+      List<String> args,
+      boolean quickStart) {
     String java = ProcessHandle.current().info().command().orElseThrow();
     List<String> cmd = new ArrayList<>(launcher);
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
-    // Quick start on a small machine: one GC thread, no C2 compiler threads.
-    cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1");
+    if (quickStart) {
+      // Quick start on a small machine: one GC thread, no C2 compiler threads.
+      cmd.add("-XX:+UseSerialGC");
+      cmd.add("-XX:TieredStopAtLevel=1");
+    }
     cmd.add("-Xshare:auto");
     cmd.add("-cp");
     cmd.add(classPath);
@@ -256,12 +287,15 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
-   * Kills the child with SIGKILL ({@link Process#destroyForcibly()} on Linux) and waits for it.
+   * Kills the child with SIGKILL and waits for it. Output it wrote before it died can still be
+   * read: the signal goes through {@link ProcessHandle#destroyForcibly()}, because {@link
+   * Process#destroyForcibly()} also closes the process's streams, discarding lines still in the
+   * pipe (the last acknowledgements of a killed writer, say).
    *
    * @throws AssertionError if it does not die within 30 s
    */
   public void kill() {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     awaitExit(Duration.ofSeconds(30));
   }
 

@@ -25,8 +25,12 @@ import java.util.SplittableRandom;
  * <p>Arguments ({@code key=value}): {@code pool} path; {@code w} writer id; {@code count} messages
  * (-1: until killed); {@code seed}; {@code durability} {@code flush}, {@code fast} or {@code mixed}
  * (a quarter FLUSH); {@code batch} largest batch (1: single appends only); {@code go} {@code true}
- * to wait for a {@code go} line on stdin after printing {@code ready}. Prints {@code done} at the
- * end; on an error prints {@code error <kind> <message>} and exits with status 3.
+ * to wait for a {@code go} line on stdin after printing {@code ready}; {@code ack} {@code false} to
+ * print no line per message (for writers that run flat out until killed); {@code acks} a file to
+ * which each {@code a} line is also appended, with one {@code write(2)} per append call, before it
+ * is printed (a SIGKILL cannot lose what reached the file, while the tail of a pipe can be lost
+ * with the process). Prints {@code done} at the end; on an error prints {@code error <kind>
+ * <message>} and exits with status 3.
  */
 public final class WriterChild {
   private WriterChild() {}
@@ -46,6 +50,10 @@ public final class WriterChild {
     String durability = a.get("durability", "mixed");
     int maxBatch = (int) a.getLong("batch", 1);
     boolean waitGo = Boolean.parseBoolean(a.get("go", "false"));
+    boolean ack = Boolean.parseBoolean(a.get("ack", "true"));
+    String acksPath = a.get("acks", "");
+    FileOutputStream acks = acksPath.isEmpty() ? null : new FileOutputStream(acksPath, true);
+    StringBuilder acked = new StringBuilder();
     PrintStream out =
         new PrintStream(
             new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
@@ -77,7 +85,10 @@ public final class WriterChild {
         }
         if (b == 1) {
           Message m = pool.appendJsonNow(Payloads.json(seed, w, n), Payloads.tags(w), d);
-          out.println("a " + m.seq() + " " + w + " " + n);
+          if (ack) {
+            acked.append("a ").append(m.seq()).append(' ').append(w).append(' ').append(n);
+            acked.append('\n');
+          }
           n++;
         } else {
           List<Pool.BatchEntry> batch = new ArrayList<>(b);
@@ -85,12 +96,20 @@ public final class WriterChild {
             batch.add(new Pool.BatchEntry(Payloads.json(seed, w, n + i), Payloads.tags(w)));
           }
           List<Message> done = pool.append(batch, d);
-          for (int i = 0; i < b; i++) {
-            out.println("a " + done.get(i).seq() + " " + w + " " + (n + i));
+          for (int i = 0; ack && i < b; i++) {
+            acked.append("a ").append(done.get(i).seq()).append(' ').append(w).append(' ');
+            acked.append(n + i).append('\n');
           }
           n += b;
         }
-        out.flush();
+        if (ack) {
+          if (acks != null) {
+            acks.write(acked.toString().getBytes(StandardCharsets.UTF_8));
+          }
+          out.print(acked);
+          out.flush();
+          acked.setLength(0);
+        }
       }
       out.println("done");
       out.flush();
