@@ -1,0 +1,2 @@
+/** The pool API over HTTP: RemoteClient. */
+package io.plasmite.client;
