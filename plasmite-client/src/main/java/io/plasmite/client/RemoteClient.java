@@ -275,7 +275,7 @@ public final class RemoteClient {
     } catch (HttpTimeoutException e) {
       throw PlasmiteException.of(ErrorKind.IO, "request to " + base + " timed out", e);
     } catch (ConnectException e) {
-      throw PlasmiteException.of(ErrorKind.IO, "cannot connect to " + base, e)
+      throw PlasmiteException.of(ErrorKind.IO, "cannot connect to " + base)
           .withHint("Is `plasmite serve` running there?");
     } catch (IOException e) {
       throw PlasmiteException.of(ErrorKind.IO, "request to " + base + " failed: " + e, e);

@@ -18,11 +18,16 @@ public final class HelidonLogging implements LoggingProvider {
 
   @Override
   public void initialization() {
-    HELIDON.setLevel(Level.WARNING);
+    quiet();
   }
 
   @Override
   public void runTime() {
+    quiet();
+  }
+
+  /** Sets Helidon's loggers to warnings (again: Helidon may reread the logging set-up). */
+  static void quiet() {
     HELIDON.setLevel(Level.WARNING);
   }
 }

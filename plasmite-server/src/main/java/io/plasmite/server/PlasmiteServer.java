@@ -49,6 +49,7 @@ public final class PlasmiteServer implements AutoCloseable {
    */
   public static PlasmiteServer start(ServeConfig config) {
     config.validate();
+    HelidonLogging.quiet();
     TlsMaterial tls = tlsMaterial(config);
     try {
       Files.createDirectories(config.poolDir());

@@ -241,15 +241,15 @@ public record TlsMaterial(List<X509Certificate> chain, PrivateKey privateKey) {
   }
 
   /**
-   * The SHA-256 fingerprint of the leaf certificate, as {@code openssl x509 -fingerprint -sha256}
-   * prints it ({@code AB:CD:…}).
+   * The SHA-256 fingerprint of the leaf certificate's DER bytes, as the Rust tools print it ({@code
+   * SHA256:AB:CD:…}; {@code openssl x509 -fingerprint -sha256} shows the same bytes).
    *
-   * @return 32 colon-separated upper-case hex bytes
+   * @return {@code SHA256:} and 32 colon-separated upper-case hex bytes
    */
   public String fingerprint() {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(chain.getFirst().getEncoded());
-      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+      return "SHA256:" + HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
     } catch (GeneralSecurityException e) {
       throw PlasmiteException.of(ErrorKind.INTERNAL, "cannot fingerprint the certificate", e);
     }

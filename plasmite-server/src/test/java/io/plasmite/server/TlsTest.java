@@ -53,7 +53,8 @@ class TlsTest {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode());
       assertEquals("{\"ok\":true}", r.body());
-      assertEquals(64 + 31, s.server.tls().fingerprint().length());
+      assertEquals(7 + 64 + 31, s.server.tls().fingerprint().length());
+      assertTrue(s.server.tls().fingerprint().startsWith("SHA256:"));
 
       HttpClient stranger = HttpClient.newHttpClient();
       assertThrows(
