@@ -4,7 +4,6 @@ import io.plasmite.server.PlasmiteServer;
 import io.plasmite.server.ServeConfig;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,21 +41,23 @@ public final class ServeCommand implements Callable<Integer> {
     PlsCommand pls = PlsCommand.of(spec);
     ServeConfig config = options.config(pls.poolDir());
     PlasmiteServer server = PlasmiteServer.start(config);
-    CountDownLatch stopped = new CountDownLatch(1);
     PrintStream err = pls.streams().err();
-    // SIGINT and SIGTERM run the shutdown hooks: streams end, the server stops, then the JVM.
+    // SIGINT and SIGTERM run the shutdown hooks: streams end, the server stops, then the JVM exits
+    // with the signal's status (130, 143) while this thread still waits.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
-                  err.println("plasmite serve: stopped");
-                  err.flush();
-                  stopped.countDown();
+                  try {
+                    server.close();
+                  } finally {
+                    err.println("plasmite serve: stopped");
+                    err.flush();
+                  }
                 },
                 "plasmite-serve-shutdown"));
     announce(pls, server);
-    stopped.await();
+    Thread.currentThread().join();
     return 0;
   }
 

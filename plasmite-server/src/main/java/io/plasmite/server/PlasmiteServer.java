@@ -64,6 +64,8 @@ public final class PlasmiteServer implements AutoCloseable {
             .host(config.host())
             .port(config.port())
             .shutdownGracePeriod(Duration.ofSeconds(2))
+            // The embedding program decides when to stop (pls serve: its own signal hook).
+            .shutdownHook(false)
             .directHandlers(jsonDirectHandlers())
             .routing(r -> r.any(dispatcher));
     if (tls != null) {
