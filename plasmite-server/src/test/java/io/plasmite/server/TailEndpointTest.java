@@ -186,28 +186,24 @@ class TailEndpointTest {
   }
 
   @Test
-  void tailsBeyondTheLimitGet423AtOnce() throws Exception {
-    List<CompletableFuture<HttpResponse<String>>> open = new ArrayList<>();
-    for (String path : List.of("/v0/pools/p/tail", "/v0/pools/p/tail_lite3")) {
-      open.add(
-          s.http.sendAsync(
-              s.request(path + "?timeout_ms=20000").GET().build(),
-              HttpResponse.BodyHandlers.ofString()));
-    }
-    // Both open tails wait for messages on the server; a third (ending at once when admitted)
-    // is refused as soon as both hold their permits.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    ServerFixture.Reply third = s.get("/v0/pools/p/tail?timeout_ms=0");
-    while (third.status() == 200 && System.nanoTime() < deadline) {
-      third = s.get("/v0/pools/p/tail?timeout_ms=0");
-    }
-    assertEquals(423, third.status());
-    assertEquals("Busy", third.errorKind());
-    assertEquals(423, s.get("/v0/ui/pools/p/events?timeout_ms=0").status());
-    // Ordinary requests are not limited.
-    assertEquals(200, s.get("/v0/pools/p/info").status());
-    for (CompletableFuture<HttpResponse<String>> f : open) {
-      f.cancel(true);
+  void tailsBeyondTheLimitGet423AtOnce() throws IOException {
+    s.append("p", "{}");
+    // Each open tail has sent its first message, so the server is streaming it and holds its
+    // permit until the deadline or the disconnect.
+    HttpResponse<InputStream> a = stream("/v0/pools/p/tail?since_seq=1&timeout_ms=20000");
+    HttpResponse<InputStream> b = stream("/v0/pools/p/tail_lite3?since_seq=1&timeout_ms=20000");
+    try (InputStream ia = a.body();
+        InputStream ib = b.body()) {
+      assertEquals(200, a.statusCode());
+      assertEquals(200, b.statusCode());
+      assertTrue(ia.read() >= 0);
+      assertTrue(ib.read() >= 0);
+      ServerFixture.Reply third = s.get("/v0/pools/p/tail?timeout_ms=0");
+      assertEquals(423, third.status());
+      assertEquals("Busy", third.errorKind());
+      assertEquals(423, s.get("/v0/ui/pools/p/events?timeout_ms=0").status());
+      // Ordinary requests are not limited.
+      assertEquals(200, s.get("/v0/pools/p/info").status());
     }
   }
 
