@@ -186,6 +186,8 @@ done
 jvm_opts=(-XX:+UseSerialGC -XX:-UsePerfData --enable-native-access=ALL-UNNAMED)
 case $verb in
   feed | follow | duplex | tap) ;;
+  # Long-running servers: the default collector and the full JIT.
+  serve | mcp) jvm_opts=(-XX:-UsePerfData --enable-native-access=ALL-UNNAMED) ;;
   fetch | version | pool) jvm_opts+=(-Xint) ;;
   *) jvm_opts+=(-XX:TieredStopAtLevel=1) ;;
 esac

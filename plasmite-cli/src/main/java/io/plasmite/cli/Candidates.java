@@ -51,4 +51,13 @@ final class Candidates {
       super(List.of("auto", "always", "never"));
     }
   }
+
+  /** Values of {@code --access}. */
+  static final class Access extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    Access() {
+      super(List.of("read-only", "write-only", "read-write"));
+    }
+  }
 }

@@ -8,6 +8,7 @@ import io.plasmite.PoolRef;
 import io.plasmite.RepairReport;
 import io.plasmite.ValidationReport;
 import io.plasmite.json.CanonicalJsonWriter;
+import io.plasmite.json.ErrorJson;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

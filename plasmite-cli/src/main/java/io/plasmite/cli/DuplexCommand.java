@@ -3,8 +3,6 @@ package io.plasmite.cli;
 import io.plasmite.Durability;
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
-import io.plasmite.Pool;
-import io.plasmite.PoolRef;
 import io.plasmite.json.CanonicalJsonWriter;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -42,8 +40,10 @@ public final class DuplexCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private HelpOption help;
 
-  @Parameters(paramLabel = "POOL", description = "Pool name or path.")
+  @Parameters(paramLabel = "POOL", description = "Pool name, path, or http(s)://host:port/POOL.")
   private String pool;
+
+  @Mixin private RemoteOptions remote;
 
   @Option(
       names = "--me",
@@ -95,7 +95,6 @@ public final class DuplexCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PlsCommand pls = PlsCommand.of(spec);
     Streams streams = pls.streams();
-    PoolRef ref = PoolArgs.remoteCapable(pool);
     boolean pretty = FollowCommand.prettyOutput(pls, format, jsonl, json);
     if (streams.inIsTerminal() && me == null) {
       throw PlasmiteException.of(ErrorKind.USAGE, "TTY input requires --me for duplex")
@@ -108,7 +107,7 @@ public final class DuplexCommand implements Callable<Integer> {
     }
     long sinceNs = since == null ? -1 : Args.since(since, Args.nowNs());
     Duration idle = timeout == null ? null : Args.duration(timeout);
-    try (Pool p = FollowCommand.openOrCreate(pls, ref, pool, create, "duplex")) {
+    try (PoolTarget p = FollowCommand.openTarget(pls, pool, remote, create, "duplex")) {
       Follower follower = new Follower(pls, pretty);
       follower.cmd = "duplex";
       follower.tail = tail;
@@ -118,7 +117,7 @@ public final class DuplexCommand implements Callable<Integer> {
       follower.suppressSender = echoSelf ? null : me;
       follower.poolName = pool;
       follower.watchStdout = pls.streams().out() == System.out && !pls.streams().outIsTerminal();
-      follower.poolPath = p.path().toString();
+      follower.poolPath = p.path();
 
       AtomicReference<RuntimeException> sendError = new AtomicReference<>();
       Thread sender =
@@ -145,7 +144,7 @@ public final class DuplexCommand implements Callable<Integer> {
     }
   }
 
-  private void send(Streams streams, Pool p) {
+  private void send(Streams streams, PoolTarget p) {
     if (streams.inIsTerminal()) {
       BufferedReader lines =
           new BufferedReader(new InputStreamReader(streams.in(), StandardCharsets.UTF_8));

@@ -7,6 +7,7 @@ import io.plasmite.PlasmiteException;
 import io.plasmite.Pool;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
+import io.plasmite.client.RemoteClient;
 import io.plasmite.json.CanonicalJsonWriter;
 import java.io.FileInputStream;
 import java.io.FileNotFoundException;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pls feed POOL [DATA]}: appends messages to a local pool and prints one receipt per message
- * ({@link Receipts}).
+ * {@code pls feed POOL [DATA]}: appends messages to a pool, local or on a server ({@code
+ * http(s)://host:port/POOL}), and prints one receipt per message ({@link Receipts}).
  *
  * <p>The data is the inline {@code DATA}, the file of {@code -f/--file} ({@code -} for stdin), or
  * piped stdin; streams are split into records by {@link FeedInput} in the mode of {@code -i} and
@@ -49,6 +50,7 @@ import picocli.CommandLine.Spec;
       "  jq -c '.[]' data.json | plasmite feed foo",
       "  plasmite feed foo -f events.jsonl",
       "  plasmite feed bar --create '{\"first\": \"message\"}'",
+      "  plasmite feed http://127.0.0.1:9700/foo --token-file token '{\"remote\": true}'",
       "",
       "Receipts are human-readable on a terminal and JSON when piped.",
       "--errors skip continues after bad records and exits 1 if any were rejected."
@@ -57,8 +59,13 @@ public final class FeedCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private HelpOption help;
 
-  @Parameters(index = "0", paramLabel = "POOL", description = "Pool name or path.")
+  @Parameters(
+      index = "0",
+      paramLabel = "POOL",
+      description = "Pool name, path, or http(s)://host:port/POOL.")
   private String pool;
+
+  @Mixin private RemoteOptions remote;
 
   @Parameters(
       index = "1",
@@ -134,7 +141,11 @@ public final class FeedCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PlsCommand pls = PlsCommand.of(spec);
     Streams streams = pls.streams();
-    PoolRef ref = PoolArgs.remoteCapable(pool);
+    RemoteClient.PoolUrl url = PoolArgs.remote(pool);
+    PoolRef ref = url == null ? PoolRef.name(pool) : null;
+    if (url == null) {
+      remote.requireNone("feed");
+    }
     if (createSize != null && !create) {
       throw PlasmiteException.of(ErrorKind.USAGE, "--create-size requires --create")
           .withHint("Add --create or remove --create-size.");
@@ -172,7 +183,10 @@ public final class FeedCommand implements Callable<Integer> {
     LocalClient client = new LocalClient().withPoolDir(pls.poolDir());
     boolean singleInput = data != null || file != null || streams.inIsTerminal();
     Receipts receipts = new Receipts(streams.out(), streams.outIsTerminal() && !json, tags);
-    try (Pool target = open(client, ref, size, mode, singleInput)) {
+    try (PoolTarget target =
+        url == null
+            ? PoolTarget.local(open(client, ref, size, mode, singleInput))
+            : openRemote(url, size, mode, singleInput)) {
       if (data != null) {
         feedInline(target, mode, delay, receipts);
         return 0;
@@ -223,7 +237,7 @@ public final class FeedCommand implements Callable<Integer> {
             w -> {
               w.key("failed").value(outcome.failed());
               w.key("ok").value(outcome.ok());
-              w.key("pool_path").value(target.path().toString());
+              w.key("pool_path").value(target.path());
               w.key("total").value(outcome.total());
             });
         return 1;
@@ -232,7 +246,7 @@ public final class FeedCommand implements Callable<Integer> {
     }
   }
 
-  private void feedInline(Pool target, Durability mode, Duration delay, Receipts receipts) {
+  private void feedInline(PoolTarget target, Durability mode, Duration delay, Receipts receipts) {
     if (data.getBytes(StandardCharsets.UTF_8).length > FeedInput.MAX_RECORD_BYTES) {
       throw PlasmiteException.of(ErrorKind.USAGE, "record exceeds size limit")
           .withHint(
@@ -266,7 +280,7 @@ public final class FeedCommand implements Callable<Integer> {
     }
   }
 
-  private void skipNotice(PlsCommand pls, Pool target, FeedIngest.Failure f) {
+  private void skipNotice(PlsCommand pls, PoolTarget target, FeedIngest.Failure f) {
     String message =
         switch (f.errorKind()) {
           case "Parse" -> "Skipped invalid JSON.";
@@ -286,7 +300,7 @@ public final class FeedCommand implements Callable<Integer> {
             w.key("line").value(f.line());
           }
           w.key("mode").value(f.mode().label());
-          w.key("pool_path").value(target.path().toString());
+          w.key("pool_path").value(target.path());
           if (f.snippet() != null) {
             w.key("snippet").value(f.snippet());
           }
@@ -316,6 +330,30 @@ public final class FeedCommand implements Callable<Integer> {
     }
   }
 
+  /** Opens a pool on a server, creating it first when asked to and missing. */
+  private PoolTarget openRemote(
+      RemoteClient.PoolUrl url, long size, Durability mode, boolean singleInput) {
+    RemoteClient client = remote.client(url.base());
+    try {
+      return PoolTarget.remote(client.open(url.pool()), pool);
+    } catch (PlasmiteException e) {
+      if (e.kind() != ErrorKind.NOT_FOUND) {
+        throw e;
+      }
+      if (!create) {
+        throw e.withHint(missingPoolHint(mode, singleInput));
+      }
+    }
+    try {
+      client.create(url.pool(), PoolOptions.ofSize(size));
+    } catch (PlasmiteException e) {
+      if (e.kind() != ErrorKind.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+    return PoolTarget.remote(client.open(url.pool()), pool);
+  }
+
   /**
    * The error for an input without a single record.
    *
@@ -328,7 +366,7 @@ public final class FeedCommand implements Callable<Integer> {
 
   /** The Rust CLI's wording: an exact command to retry with when argv says everything. */
   private String missingPoolHint(Durability mode, boolean singleInput) {
-    if (pool.contains("/")) {
+    if (pool.contains("/") && !pool.contains("://")) {
       return "Pool path not found. Check the path, or re-run with --create to create it.";
     }
     if (!singleInput) {

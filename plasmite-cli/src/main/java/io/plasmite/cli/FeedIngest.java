@@ -4,7 +4,6 @@ import io.plasmite.Durability;
 import io.plasmite.ErrorKind;
 import io.plasmite.Message;
 import io.plasmite.PlasmiteException;
-import io.plasmite.Pool;
 import io.plasmite.lite3.Lite3Encoder;
 import java.io.IOException;
 import java.time.Duration;
@@ -73,7 +72,7 @@ final class FeedIngest {
       String message,
       String snippet) {}
 
-  private final Pool pool;
+  private final PoolTarget pool;
   private final List<String> tags;
   private final Durability durability;
   private final boolean skip;
@@ -95,7 +94,7 @@ final class FeedIngest {
    * @param retryDelay the pause between retries
    */
   FeedIngest(
-      Pool pool,
+      PoolTarget pool,
       List<String> tags,
       Durability durability,
       boolean skip,
@@ -382,7 +381,7 @@ final class FeedIngest {
     long waitedMs = 0;
     while (true) {
       try {
-        return pool.appendPayloads(payloads, -1, durability);
+        return pool.appendPayloads(payloads, durability);
       } catch (PlasmiteException e) {
         boolean transientFailure = e.kind() == ErrorKind.BUSY || e.kind() == ErrorKind.IO;
         if (attempt < retries && transientFailure) {

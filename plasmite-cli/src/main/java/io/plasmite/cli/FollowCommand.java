@@ -6,6 +6,7 @@ import io.plasmite.PlasmiteException;
 import io.plasmite.Pool;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
+import io.plasmite.client.RemoteClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code pls follow POOL}: streams messages as they arrive ({@link Follower}).
+ * {@code pls follow POOL}: streams messages as they arrive ({@link Follower}), from a local pool or
+ * one on a server ({@code http(s)://host:port/POOL}).
  *
  * <p>Output: pretty JSON on a terminal (coloured per {@code --color}), one compact JSON object per
  * line when piped; {@code --format}, {@code --jsonl} and {@code --json} choose explicitly.
@@ -35,6 +37,7 @@ import picocli.CommandLine.Spec;
       "  plasmite follow foo --since 5m",
       "  plasmite follow foo --tail 100 --replay 1",
       "  plasmite follow foo --format jsonl | jq '.data'",
+      "  plasmite follow https://host:9700/foo --token-file token --tls-ca cert.pem",
       "",
       "Exits 124 when --timeout passes without output."
     })
@@ -42,8 +45,10 @@ public final class FollowCommand implements Callable<Integer> {
   @Spec private CommandSpec spec;
   @Mixin private HelpOption help;
 
-  @Parameters(paramLabel = "POOL", description = "Pool name or path.")
+  @Parameters(paramLabel = "POOL", description = "Pool name, path, or http(s)://host:port/POOL.")
   private String pool;
+
+  @Mixin private RemoteOptions remote;
 
   @Option(names = "--create", description = "Create the pool if it is missing.")
   private boolean create;
@@ -115,7 +120,6 @@ public final class FollowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PlsCommand pls = PlsCommand.of(spec);
-    PoolRef ref = PoolArgs.remoteCapable(pool);
     boolean pretty = prettyOutput(pls, format, jsonl, json);
     if (tail < 0) {
       throw PlasmiteException.of(ErrorKind.USAGE, "--tail must not be negative")
@@ -143,7 +147,7 @@ public final class FollowCommand implements Callable<Integer> {
       }
     }
     WhereFilter filter = where.isEmpty() ? null : WhereFilter.compile(where);
-    try (Pool p = openOrCreate(pls, ref, pool, create, "follow")) {
+    try (PoolTarget p = openTarget(pls, pool, remote, create, "follow")) {
       Follower follower = new Follower(pls, pretty);
       follower.tail = tail;
       follower.sinceNs = sinceNs;
@@ -157,7 +161,7 @@ public final class FollowCommand implements Callable<Integer> {
       follower.replaySpeed = replay;
       follower.poolName = pool;
       follower.watchStdout = pls.streams().out() == System.out && !pls.streams().outIsTerminal();
-      follower.poolPath = p.path().toString();
+      follower.poolPath = p.path();
       int status = follower.run(p);
       if (status == Follower.TIMEOUT_STATUS && pretty && pls.streams().errIsTerminal()) {
         pls.streams().err().println("No messages received (timed out after " + timeout + ").");
@@ -197,6 +201,49 @@ public final class FollowCommand implements Callable<Integer> {
       return false;
     }
     return pls.streams().outIsTerminal();
+  }
+
+  /**
+   * Opens the pool of {@code follow} or {@code duplex}, local or remote, creating it with the
+   * default size when asked to and missing.
+   *
+   * @param pls the run
+   * @param arg the pool argument
+   * @param remote the remote options
+   * @param create whether to create a missing pool
+   * @param verb the verb, for hints
+   * @return the open pool
+   */
+  static PoolTarget openTarget(
+      PlsCommand pls, String arg, RemoteOptions remote, boolean create, String verb) {
+    RemoteClient.PoolUrl url = PoolArgs.remote(arg);
+    if (url == null) {
+      remote.requireNone(verb);
+      return PoolTarget.local(openOrCreate(pls, PoolRef.name(arg), arg, create, verb));
+    }
+    RemoteClient client = remote.client(url.base());
+    try {
+      return PoolTarget.remote(client.open(url.pool()), arg);
+    } catch (PlasmiteException e) {
+      if (e.kind() != ErrorKind.NOT_FOUND || !create) {
+        throw e.kind() == ErrorKind.NOT_FOUND
+            ? e.withHint(
+                "Pool is missing on the server. Re-run with --create, e.g. plasmite "
+                    + verb
+                    + " "
+                    + FeedCommand.token(arg)
+                    + " --create.")
+            : e;
+      }
+    }
+    try {
+      client.create(url.pool(), PoolOptions.DEFAULTS);
+    } catch (PlasmiteException e) {
+      if (e.kind() != ErrorKind.ALREADY_EXISTS) {
+        throw e;
+      }
+    }
+    return PoolTarget.remote(client.open(url.pool()), arg);
   }
 
   /**

@@ -2,9 +2,7 @@ package io.plasmite.cli;
 
 import io.plasmite.Message;
 import io.plasmite.PlasmiteException;
-import io.plasmite.Pool;
 import io.plasmite.PoolInfo;
-import io.plasmite.Tail;
 import io.plasmite.TailOptions;
 import io.plasmite.json.CanonicalJsonWriter;
 import io.plasmite.lite3.Lite3Decoder;
@@ -91,7 +89,7 @@ final class Follower {
    * @param pool the pool
    * @return the exit status
    */
-  int run(Pool pool) {
+  int run(PoolTarget pool) {
     PoolInfo info = pool.info();
     long newestAtStart = info.isEmpty() ? 0 : info.newestSeq();
     if (replaySpeed != null) {
@@ -118,7 +116,7 @@ final class Follower {
     long matchesSeen = 0;
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     boolean inHistory = historyBuffered && newestAtStart >= startSeq;
-    try (Tail reader = pool.tail(TailOptions.since(startSeq).withIdleTimeout(TICK))) {
+    try (PoolTarget.Reader reader = pool.tail(TailOptions.since(startSeq).withIdleTimeout(TICK))) {
       while (!stopped) {
         if (inHistory && (reader.nextSeq() > newestAtStart)) {
           inHistory = false;
@@ -199,7 +197,7 @@ final class Follower {
   }
 
   /** The first seq whose time is at or after {@code ns}: a binary search over retained seqs. */
-  static long firstAtOrAfter(Pool pool, long ns) {
+  static long firstAtOrAfter(PoolTarget pool, long ns) {
     for (int attempt = 0; attempt < 5; attempt++) {
       PoolInfo info = pool.info();
       if (info.isEmpty()) {
@@ -305,14 +303,15 @@ final class Follower {
   boolean watchStdout;
 
   /** {@code --replay}: the selected history with its original spacing divided by the speed. */
-  private int replay(Pool pool, PoolInfo info, long newestAtStart) {
+  private int replay(PoolTarget pool, PoolInfo info, long newestAtStart) {
     if (info.isEmpty()) {
       return 0;
     }
     long from = sinceNs >= 0 ? firstAtOrAfter(pool, sinceNs) : info.oldestSeq();
     List<Message> window = new ArrayList<>();
     ArrayDeque<Message> last = new ArrayDeque<>();
-    try (Tail reader = pool.tail(TailOptions.since(from).withIdleTimeout(Duration.ZERO))) {
+    try (PoolTarget.Reader reader =
+        pool.tail(TailOptions.since(from).withIdleTimeout(Duration.ZERO))) {
       while (!stopped && reader.nextSeq() <= newestAtStart && reader.hasNext()) {
         Message m = reader.next();
         if (m.seq() > newestAtStart) {

@@ -160,6 +160,8 @@ public final class PlsCommand implements Callable<Integer> {
             DuplexCommand.class,
             TapCommand.class,
             DoctorCommand.class,
+            ServeCommand.class,
+            McpCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
             HelpCommand.class);
@@ -194,6 +196,8 @@ public final class PlsCommand implements Callable<Integer> {
       case "duplex" -> DuplexCommand.class;
       case "tap" -> TapCommand.class;
       case "doctor" -> DoctorCommand.class;
+      case "serve" -> ServeCommand.class;
+      case "mcp" -> McpCommand.class;
       case "version" -> VersionCommand.class;
       default -> null;
     };

@@ -3,6 +3,7 @@ package io.plasmite.cli;
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
 import io.plasmite.PoolRef;
+import io.plasmite.client.RemoteClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 
@@ -10,33 +11,30 @@ import java.net.URISyntaxException;
  * Turns a pool argument into a {@link PoolRef} ({@code cli.md}, "Naming a pool"): a name, a path
  * (anything containing {@code /}), or a server URL.
  *
- * <p>{@code http(s)://host:port/POOL} is recognised for the verbs that accept remote pools ({@code
- * feed}, {@code follow}, {@code duplex}), but this build has no HTTP client yet, so it is refused
- * with a clear Usage error; every other URL shape is a Usage error too, worded like the Rust CLI's.
+ * <p>{@code http(s)://host:port/POOL} names a pool on a server for the verbs that accept remote
+ * pools ({@code feed}, {@code follow}, {@code duplex}); every other URL shape is a Usage error,
+ * worded like the Rust CLI's.
  */
 final class PoolArgs {
   private PoolArgs() {}
 
   /**
-   * Resolves the pool argument of a verb that accepts remote pools.
+   * The server and pool of a remote pool argument.
    *
    * @param arg the argument as typed
-   * @return the local pool it names
-   * @throws PlasmiteException Usage for any URL (remote pools are not available yet) and for an
-   *     invalid name
+   * @return the server's URL and the pool name, or null for a local pool
+   * @throws PlasmiteException Usage for a URL of another shape
    */
-  static PoolRef remoteCapable(String arg) {
+  static RemoteClient.PoolUrl remote(String arg) {
     if (arg.startsWith("http://") || arg.startsWith("https://")) {
       checkShorthand(arg);
-      throw PlasmiteException.of(
-              ErrorKind.USAGE, "remote pools need the HTTP client, not available yet: " + arg)
-          .withHint("Use a local pool name or path, or run this command on the server's machine.");
+      return RemoteClient.PoolUrl.parse(arg);
     }
     if (arg.contains("://")) {
       throw PlasmiteException.of(ErrorKind.USAGE, "remote pool ref must use http or https scheme")
           .withHint("Use shorthand: http(s)://host:port/<pool>.");
     }
-    return PoolRef.name(arg);
+    return null;
   }
 
   /**

@@ -6,6 +6,8 @@ import io.plasmite.PlasmiteException;
 import io.plasmite.PoolInfo;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
+import io.plasmite.json.ErrorJson;
+import io.plasmite.json.PoolInfoJson;
 import io.plasmite.json.Rfc3339;
 import java.io.IOException;
 import java.io.PrintStream;

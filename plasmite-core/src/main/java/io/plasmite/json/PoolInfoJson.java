@@ -1,8 +1,6 @@
-package io.plasmite.cli;
+package io.plasmite.json;
 
 import io.plasmite.PoolInfo;
-import io.plasmite.json.CanonicalJsonWriter;
-import io.plasmite.json.Rfc3339;
 
 /**
  * The PoolInfo object of {@code pool info --json}, {@code pool create --json} and the HTTP API, as
@@ -20,7 +18,7 @@ import io.plasmite.json.Rfc3339;
  * <p>{@code bounds} is {@code {}} for an empty pool; {@code used_percent} is truncated to
  * hundredths, ages are milliseconds before now, times RFC 3339 (null when the pool is empty).
  */
-final class PoolInfoJson {
+public final class PoolInfoJson {
   private PoolInfoJson() {}
 
   /**
@@ -31,7 +29,7 @@ final class PoolInfoJson {
    * @param info the pool's info
    * @param nowNs the time ages are measured from
    */
-  static void write(CanonicalJsonWriter json, String name, PoolInfo info, long nowNs) {
+  public static void write(CanonicalJsonWriter json, String name, PoolInfo info, long nowNs) {
     json.startObject();
     json.key("bounds");
     bounds(json, info);
@@ -67,7 +65,7 @@ final class PoolInfoJson {
    * @param json where to write
    * @param info the pool's info
    */
-  static void bounds(CanonicalJsonWriter json, PoolInfo info) {
+  public static void bounds(CanonicalJsonWriter json, PoolInfo info) {
     json.startObject();
     if (!info.isEmpty()) {
       json.key("newest").value(info.newestSeq());
@@ -82,7 +80,7 @@ final class PoolInfoJson {
    * @param info the pool's info
    * @return 0 to 10000
    */
-  static long usedPercentHundredths(PoolInfo info) {
+  public static long usedPercentHundredths(PoolInfo info) {
     if (info.ringSize() <= 0) {
       return 0;
     }

@@ -1,14 +1,13 @@
-package io.plasmite.cli;
+package io.plasmite.json;
 
 import io.plasmite.PlasmiteException;
-import io.plasmite.json.CanonicalJsonWriter;
 
 /**
  * The inner error object of {@code json.md} §3 written with the canonical writer, for errors that
  * are part of a result ({@code pool list}, {@code pool delete --json}) rather than the failure of
  * the run.
  */
-final class ErrorJson {
+public final class ErrorJson {
   private ErrorJson() {}
 
   /**
@@ -18,7 +17,7 @@ final class ErrorJson {
    * @param json where to write
    * @param error the error
    */
-  static void write(CanonicalJsonWriter json, PlasmiteException error) {
+  public static void write(CanonicalJsonWriter json, PlasmiteException error) {
     json.startObject();
     if (!error.causes().isEmpty()) {
       json.key("causes").startArray();
