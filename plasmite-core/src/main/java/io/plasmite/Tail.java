@@ -80,6 +80,13 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
       // A mapped page past the end of a file another process truncated.
       ended = true;
       throw pool.mappingFault(e);
+    } catch (IllegalStateException e) {
+      // The pool was closed under this tail, at any step of a poll or a wait: its mapping is gone.
+      if (!pool.isClosed()) {
+        throw e;
+      }
+      ended = true;
+      return false;
     }
   }
 
@@ -96,14 +103,7 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
         ended = true;
         return false;
       }
-      RawMessage raw;
-      try {
-        raw = cursor.poll();
-      } catch (IllegalStateException e) {
-        // The pool was closed under this tail (its mapping is gone).
-        ended = true;
-        return false;
-      }
+      RawMessage raw = cursor.poll();
       if (cursor.gapFrom() != 0) {
         long from = cursor.gapFrom();
         long to = cursor.gapTo();
