@@ -10,7 +10,10 @@ import io.plasmite.client.RemotePool;
 import io.plasmite.client.RemoteTail;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The pool {@code feed}, {@code follow} and {@code duplex} work on: a local file or a pool on a
@@ -52,6 +55,40 @@ interface PoolTarget extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A reader over a local or a remote tail, which share these operations but no type. */
+    static Reader of(
+        Iterator<Message> messages,
+        BooleanSupplier timedOut,
+        LongSupplier nextSeq,
+        Runnable close) {
+      return new Reader() {
+        @Override
+        public boolean hasNext() {
+          return messages.hasNext();
+        }
+
+        @Override
+        public Message next() {
+          return messages.next();
+        }
+
+        @Override
+        public boolean timedOut() {
+          return timedOut.getAsBoolean();
+        }
+
+        @Override
+        public long nextSeq() {
+          return nextSeq.getAsLong();
+        }
+
+        @Override
+        public void close() {
+          close.run();
+        }
+      };
+    }
   }
 
   static PoolTarget local(Pool pool) {
@@ -92,32 +129,7 @@ interface PoolTarget extends AutoCloseable {
     @Override
     public Reader tail(TailOptions options) {
       Tail t = pool.tail(options);
-      return new Reader() {
-        @Override
-        public boolean hasNext() {
-          return t.hasNext();
-        }
-
-        @Override
-        public Message next() {
-          return t.next();
-        }
-
-        @Override
-        public boolean timedOut() {
-          return t.timedOut();
-        }
-
-        @Override
-        public long nextSeq() {
-          return t.nextSeq();
-        }
-
-        @Override
-        public void close() {
-          t.close();
-        }
-      };
+      return Reader.of(t, t::timedOut, t::nextSeq, t::close);
     }
 
     @Override
@@ -169,32 +181,7 @@ interface PoolTarget extends AutoCloseable {
         remote = options.withMaxMessages(max).withIdleTimeout(null);
       }
       RemoteTail t = pool.tail(remote);
-      return new Reader() {
-        @Override
-        public boolean hasNext() {
-          return t.hasNext();
-        }
-
-        @Override
-        public Message next() {
-          return t.next();
-        }
-
-        @Override
-        public boolean timedOut() {
-          return t.timedOut();
-        }
-
-        @Override
-        public long nextSeq() {
-          return t.nextSeq();
-        }
-
-        @Override
-        public void close() {
-          t.close();
-        }
-      };
+      return Reader.of(t, t::timedOut, t::nextSeq, t::close);
     }
 
     @Override
