@@ -14,10 +14,22 @@
 set -euo pipefail
 
 min_java=25
+# Start-up time matters (a `pls fetch` is ~100 ms in all): the common path below forks one
+# process (find) before the JVM; everything else uses shell builtins.
 # The name it was called by, for messages ("pls: ..." or "plasmite: ...").
-me=$(basename -- "$0")
+me=${0##*/}
 # The real script, so that a symlink from anywhere still finds the repository.
-root=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
+src=${BASH_SOURCE[0]}
+while [[ -L $src ]]; do
+  link=$(readlink -- "$src")
+  if [[ $link == /* ]]; then src=$link; else src=${src%/*}/$link; fi
+done
+if [[ $src == */* ]]; then root=${src%/*}; else root=.; fi
+# Its physical path, the same however it was called (the cache below is keyed on the class path).
+here=$PWD
+CDPATH='' cd -P -- "$root" >/dev/null
+root=$PWD
+CDPATH='' cd -- "$here" >/dev/null
 target="$root/plasmite-cli/target"
 # Written after each successful build; sources newer than it mean the build is stale. (The jar
 # itself is no good as the reference: Maven leaves it untouched when only plasmite-core changed.)
@@ -28,56 +40,72 @@ die() {
   exit 1
 }
 
-# Prints the major version of the JDK at $1 (8 for 1.8.0_x), or nothing if it is not a JDK.
+# Sets major to the major version of the JDK at $1 (8 for 1.8.0_x), or to nothing if it is not
+# a JDK.
 java_major() {
-  local home=$1 version=''
+  local home=$1 version='' line
+  major=''
   [[ -x $home/bin/java ]] || return 0
   if [[ -r $home/release ]]; then
-    version=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$home/release")
+    while IFS= read -r line || [[ -n $line ]]; do
+      case $line in
+        JAVA_VERSION=*)
+          version=${line#JAVA_VERSION=\"}
+          version=${version%%\"*}
+          break
+          ;;
+      esac
+    done <"$home/release"
   fi
   if [[ -z $version ]]; then
     version=$("$home/bin/java" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
   fi
   version=${version#1.}
   version=${version%%[!0-9]*}
-  [[ -n $version ]] && printf '%s\n' "$version"
+  major=$version
   return 0
 }
 
 # Sets java_home to a JDK >= $min_java: $JAVA_HOME if it is one, else the newest under
 # $PLS_JVM_DIR (default /usr/lib/jvm), else the one running `java` on PATH belongs to.
 find_jdk() {
-  local candidates=() dir home major best=0 seen=' ' found=()
-  [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
-  for dir in "${PLS_JVM_DIR:-/usr/lib/jvm}"/*; do
-    [[ -d $dir ]] && candidates+=("$dir")
-  done
-  if command -v java >/dev/null 2>&1; then
-    dir=$(readlink -f -- "$(command -v java)")
-    candidates+=("${dir%/bin/java}")
-  fi
-
+  local dir major best=0 found=() list=none
   java_home=''
-  for home in "${candidates[@]}"; do
-    # /usr/lib/jvm holds aliases (java-1.17.0-openjdk-amd64 -> java-17-openjdk-amd64).
-    home=$(readlink -f -- "$home") || continue
-    [[ $seen == *" $home "* ]] && continue
-    seen+="$home "
-    major=$(java_major "$home")
-    [[ -n $major ]] || continue
-    found+=("$home ($major)")
-    if [[ -n ${JAVA_HOME:-} && $home == "$(readlink -f -- "$JAVA_HOME")" ]] && ((major >= min_java)); then
-      java_home=$home
-      return 0
+  if [[ -n ${JAVA_HOME:-} ]]; then
+    java_major "$JAVA_HOME"
+    if [[ -n $major ]]; then
+      found+=("$JAVA_HOME ($major)")
+      if ((major >= min_java)); then
+        java_home=$JAVA_HOME
+        return 0
+      fi
     fi
+  fi
+  # Aliases (java-1.17.0-openjdk-amd64 -> java-17-openjdk-amd64) are taken as they are: any name
+  # of the newest JDK will do.
+  for dir in "${PLS_JVM_DIR:-/usr/lib/jvm}"/*; do
+    [[ -d $dir ]] || continue
+    java_major "$dir"
+    [[ -n $major ]] || continue
+    found+=("$dir ($major)")
     if ((major >= min_java && major > best)); then
-      java_home=$home
+      java_home=$dir
       best=$major
     fi
   done
+  if [[ -z $java_home ]] && command -v java >/dev/null 2>&1; then
+    dir=$(readlink -f -- "$(command -v java)")
+    dir=${dir%/bin/java}
+    java_major "$dir"
+    if [[ -n $major ]]; then
+      found+=("$dir ($major)")
+      if ((major >= min_java)); then
+        java_home=$dir
+      fi
+    fi
+  fi
   [[ -n $java_home ]] && return 0
 
-  local list=none
   if ((${#found[@]} > 0)); then
     list=$(printf '%s, ' "${found[@]}")
     list=${list%, }
@@ -86,25 +114,31 @@ find_jdk() {
     "Install JDK $min_java+ (e.g. Temurin) under /usr/lib/jvm, or set JAVA_HOME to one."
 }
 
-# The CLI jar, or nothing when it has not been built.
+# Sets jar to the CLI jar, or to nothing when it has not been built.
 cli_jar() {
-  local jar
-  for jar in "$target"/plasmite-cli-*.jar; do
-    case $jar in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
-    [[ -f $jar ]] && printf '%s\n' "$jar" && return 0
+  local candidate
+  jar=''
+  for candidate in "$target"/plasmite-cli-*.jar; do
+    case $candidate in *-sources.jar | *-javadoc.jar | *-tests.jar) continue ;; esac
+    if [[ -f $candidate ]]; then
+      jar=$candidate
+      return 0
+    fi
   done
   return 0
 }
 
-# Prints why a build is needed, or nothing when the built CLI is current.
+# Sets reason to why a build is needed, or to nothing when the built CLI is current.
 stale_reason() {
-  if [[ ! -f $stamp || -z $(cli_jar) ]]; then
-    echo 'first run'
+  reason=''
+  cli_jar
+  if [[ ! -f $stamp || -z $jar ]]; then
+    reason='first run'
     return 0
   fi
   local newer
   newer=$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src/main -newer "$stamp" -print -quit 2>/dev/null || true)
-  [[ -n $newer ]] && echo 'sources changed'
+  [[ -z $newer ]] || reason='sources changed'
   return 0
 }
 
@@ -132,14 +166,14 @@ build() {
 
 find_jdk
 
-reason=$(stale_reason)
+stale_reason
 if [[ -n $reason ]]; then
   mkdir -p "$target"
   if command -v flock >/dev/null 2>&1; then
     # One build at a time; whoever waited re-checks, since the build it waited for may suffice.
     exec 9>"$target/.pls-build.lock"
     flock 9
-    reason=$(stale_reason)
+    stale_reason
     [[ -z $reason ]] || build "$reason"
     exec 9>&-
   else
@@ -147,7 +181,7 @@ if [[ -n $reason ]]; then
   fi
 fi
 
-jar=$(cli_jar)
+cli_jar
 [[ -n $jar ]] || die "the build produced no jar in $target"
 
 # An explicit class path in a fixed order: the ahead-of-time cache below is valid only for the
@@ -194,26 +228,33 @@ esac
 
 # The ahead-of-time cache (JEP 483/514, JDK 25): classes of a typical run loaded, linked and
 # profiled in advance, made by a training run (io.plasmite.cli.Train) after each build. It is used
-# only while its key (JDK, class path, jar times) matches; otherwise this run goes without it and
-# a new cache is made in the background. A cache the JVM cannot use is ignored
+# only while it is current (made for this JDK and class path, newer than every jar and the JDK);
+# otherwise this run goes without it and a new cache is made in the background. A cache the JVM cannot use is ignored
 # (-XX:AOTMode=auto), and its complaints are silenced: nothing may reach stderr but the CLI's own.
 aot="$target/pls.aot"
-aot_key() {
-  printf '%s\n' "$java_home" "$cp"
-  stat -c '%n %Y %s' "$jar" "$target"/lib/*.jar "$java_home/release" 2>/dev/null
+aot_current() {
+  local made_for_jdk='' made_for_cp='' entry entries
+  [[ -f $aot && -r $aot.key ]] || return 1
+  { IFS= read -r made_for_jdk && IFS= read -r made_for_cp; } <"$aot.key" || return 1
+  [[ $made_for_jdk == "$java_home" && $made_for_cp == "$cp" ]] || return 1
+  IFS=: read -r -a entries <<<"$cp"
+  for entry in "${entries[@]}" "$java_home/release"; do
+    [[ $aot -nt $entry ]] || return 1
+  done
+  return 0
 }
 make_aot() {
   local tmp="$aot.$$.tmp"
   "$java_home/bin/java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 --enable-native-access=ALL-UNNAMED \
     -XX:AOTCacheOutput="$tmp" -Xlog:disable -Xlog:all=off \
     -cp "$cp" io.plasmite.cli.Train >/dev/null 2>&1 </dev/null &&
-    [[ -s $tmp ]] && aot_key >"$tmp.key" && mv -f "$tmp" "$aot" && mv -f "$tmp.key" "$aot.key"
+    [[ -s $tmp ]] && printf '%s\n' "$java_home" "$cp" >"$tmp.key" && mv -f "$tmp" "$aot" && mv -f "$tmp.key" "$aot.key"
   rm -f "$tmp" "$tmp.key" "$tmp.config"
   return 0
 }
 aot_opts=()
 if [[ ${PLS_AOT:-1} != 0 ]]; then
-  if [[ -f $aot && -f $aot.key && $(aot_key) == "$(cat "$aot.key" 2>/dev/null)" ]]; then
+  if aot_current; then
     aot_opts=(-XX:AOTCache="$aot" -XX:AOTMode=auto -Xlog:aot=off -Xlog:cds=off)
   elif command -v flock >/dev/null 2>&1; then
     # One maker at a time, detached: this run does not wait for it.
