@@ -428,8 +428,9 @@ public final class JsonTape {
     b[at] = n;
     bytesLen = textOff + n;
     if (kind == KEY) {
-      num[at] = prefix(bytes, textOff, n);
-      keyHash[at] = djb2(bytes, textOff, n);
+      long prefix = prefix(bytes, textOff, n);
+      num[at] = prefix;
+      keyHash[at] = n <= 8 ? shortKeyHash(prefix, n) : djb2(bytes, textOff, n);
     } else {
       num[at] = 0;
     }
@@ -636,6 +637,31 @@ public final class JsonTape {
   private final int[] keyCacheHash = new int[KEY_CACHE_SIZE];
   private final boolean[] keyCacheNul = new boolean[KEY_CACHE_SIZE];
   private static final int DJB2_SEED = 5381;
+
+  private static final int SHORT_KEY_SLOTS = 64;
+  private final long[] shortKeyPrefix = new long[SHORT_KEY_SLOTS];
+  private final int[] shortKeyLength = new int[SHORT_KEY_SLOTS];
+  private final int[] shortKeyHash = new int[SHORT_KEY_SLOTS];
+
+  /**
+   * DJB2 of a key of at most 8 bytes, which its prefix and length determine: the keys of a stream's
+   * messages repeat, so recent ones are remembered by (prefix, length).
+   */
+  private int shortKeyHash(long prefix, int n) {
+    long mixed = (prefix + n) * 0x9E3779B97F4A7C15L;
+    int slot = (int) (mixed >>> 58);
+    if (shortKeyPrefix[slot] == prefix && shortKeyLength[slot] == n + 1) {
+      return shortKeyHash[slot];
+    }
+    int h = DJB2_SEED;
+    for (int i = 0; i < n; i++) {
+      h = h * 33 + (int) ((prefix >>> (56 - 8 * i)) & 0xFF);
+    }
+    shortKeyPrefix[slot] = prefix;
+    shortKeyLength[slot] = n + 1; // 0 marks an empty slot
+    shortKeyHash[slot] = h;
+    return h;
+  }
 
   /** The first 8 bytes of {@code [off, off + len)}, big-endian, zero-padded. */
   private static long prefix(byte[] buf, int off, int len) {

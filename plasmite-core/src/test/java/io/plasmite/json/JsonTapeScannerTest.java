@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.plasmite.PlasmiteException;
+import io.plasmite.lite3.Lite3Writer;
 import io.plasmite.lite3.RandomJson;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -40,6 +41,24 @@ class JsonTapeScannerTest {
     }
     // Only integers of 19+ digits and the like go to Jackson; random numbers hold some.
     assertTrue(scanned > total * 8 / 10, "fast path took " + scanned + " of " + total);
+  }
+
+  @Test
+  void keyHashesAreDjb2OfTheKeyBytesWhenRemembered() {
+    // Keys of up to 8 bytes are remembered by prefix and length: the empty key, keys that differ
+    // only by a trailing NUL or by length, and the 8/9-byte boundary must not share a hash.
+    String[] keys = {
+      "", "\\u0000", "a", "a\\u0000", "ab", "abcdefgh", "abcdefghi", "zz", "\\u00e9t\\u00e9"
+    };
+    for (int round = 0; round < 3; round++) {
+      for (String key : keys) {
+        byte[] json = ("{\"" + key + "\":1}").getBytes(StandardCharsets.UTF_8);
+        fast.parse(json, 0, json.length, DEPTH);
+        assertEquals(JsonTape.KEY, fast.kind(1), key);
+        byte[] utf8 = text(fast, 1);
+        assertEquals(Lite3Writer.djb2(utf8, 0, utf8.length), fast.keyHash(1), key);
+      }
+    }
   }
 
   @Test
