@@ -47,6 +47,10 @@ public final class Lite3Encoder {
   private static final int TAG_CACHE_SIZE = 4;
   private final String[] tagCacheNames = new String[TAG_CACHE_SIZE];
   private final byte[][] tagCacheUtf8 = new byte[TAG_CACHE_SIZE][];
+  // The envelope up to data's members for headTags (null: none yet), and where data's node is.
+  private List<String> headTags;
+  private byte[] head;
+  private int headDataOffset;
 
   /** Creates an encoder. */
   public Lite3Encoder() {}
@@ -135,6 +139,26 @@ public final class Lite3Encoder {
       throw PlasmiteException.of(ErrorKind.USAGE, "data must be object")
           .withHint("wrap the value, e.g. {\"value\": ...}");
     }
+    // Everything before data's members depends on the tags alone, and a stream's messages tend to
+    // share them: the head is built once per tag list and copied after.
+    if (!tags.equals(headTags)) {
+      headTags = null;
+      headDataOffset = head(tags);
+      head = writer.snapshot();
+      headTags = List.copyOf(tags);
+    } else {
+      writer.restore(head);
+    }
+    fill(headDataOffset, 0);
+    return writer.toByteArray();
+  }
+
+  /**
+   * Starts an envelope: the root, {@code meta} with its tags, and an empty {@code data} object.
+   *
+   * @return the offset of {@code data}'s container
+   */
+  private int head(List<String> tags) {
     int root = writer.startObject();
     // The reference envelope text is {"meta":{"tags":[...]},"data":...}: meta first.
     int meta = writer.putContainer(member(root, META), Lite3Type.OBJECT);
@@ -148,9 +172,7 @@ public final class Lite3Encoder {
       int at = writer.appendElement(tagArray, Lite3Writer.stringPayloadBytes(utf8.length));
       writer.putString(at, utf8, 0, utf8.length);
     }
-    int data = writer.putContainer(member(root, DATA), Lite3Type.OBJECT);
-    fill(data, 0);
-    return writer.toByteArray();
+    return writer.putContainer(member(root, DATA), Lite3Type.OBJECT);
   }
 
   /** UTF-8 of the {@code t}-th tag; the last few tags' bytes are kept, as tags tend to repeat. */

@@ -83,6 +83,30 @@ public final class Lite3Writer {
   }
 
   /**
+   * A copy of the document so far, to start later documents from with {@link #restore}.
+   *
+   * @return bytes {@code [0, length())}
+   */
+  byte[] snapshot() {
+    return Arrays.copyOf(buf, len);
+  }
+
+  /**
+   * Starts a new document as a copy of a {@link #snapshot}, as if the same calls had been made.
+   *
+   * @param snapshot the bytes of an earlier document's beginning
+   */
+  void restore(byte[] snapshot) {
+    if (len > snapshot.length) {
+      Arrays.fill(buf, snapshot.length, len, (byte) 0);
+    }
+    len = 0;
+    ensure(snapshot.length);
+    System.arraycopy(snapshot, 0, buf, 0, snapshot.length);
+    len = snapshot.length;
+  }
+
+  /**
    * Bytes written so far.
    *
    * @return the document length
