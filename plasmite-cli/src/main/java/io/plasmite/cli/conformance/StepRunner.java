@@ -13,6 +13,7 @@ import io.plasmite.TailOptions;
 import io.plasmite.cli.conformance.ManifestJson.Null;
 import io.plasmite.cli.conformance.ManifestJson.Num;
 import io.plasmite.cli.conformance.ManifestJson.Obj;
+import io.plasmite.lite3.Lite3Encoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -132,8 +133,11 @@ final class StepRunner {
         attempt(
             expect,
             () -> {
+              // The input is checked before the pool is touched, as the reference does: bad data
+              // is a Usage error even when the pool is damaged or missing.
+              byte[] payload = Lite3Encoder.encodeEnvelope(tags, json);
               try (Pool p = client.open(ref(pool))) {
-                return p.appendJsonNow(json, tags, Durability.FAST);
+                return p.appendLite3(payload, Durability.FAST);
               }
             });
     if (appended.isPresent() && seq >= 0 && appended.get().seq() != seq) {

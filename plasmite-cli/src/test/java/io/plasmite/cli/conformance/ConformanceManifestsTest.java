@@ -173,6 +173,8 @@ class ConformanceManifestsTest {
               {"op": "corrupt_pool_header", "id": "corrupt", "pool": "multi"},
               {"op": "get", "id": "corrupt-get", "pool": "multi", "input": {"seq": 1},
                "expect": {"error": {"kind": "Corrupt", "has_path": true}}},
+              {"op": "append", "id": "corrupt-bad-data", "pool": "multi", "input": {"data": "text"},
+               "expect": {"error": {"kind": "Usage", "message_contains": "object"}}},
               {"op": "list_pools", "id": "list", "expect": {"names": ["gap-gap1", "gap-gap2", "gap-gap4", "multi"]}},
               {"op": "delete_pool", "id": "delete", "pool": "multi"},
               {"op": "delete_pool", "id": "delete-again", "pool": "multi",
@@ -181,7 +183,7 @@ class ConformanceManifestsTest {
             """);
 
     assertTrue(result.passed(), result.line());
-    assertEquals("PASS runner ops (15 steps)", result.line());
+    assertEquals("PASS runner ops (16 steps)", result.line());
     Path sub = tmp.resolve("manifests/w/sub/dir/p.plasmite");
     assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(sub)));
     LocalClient client = new LocalClient().withPoolDir(tmp.resolve("manifests/w"));
