@@ -421,6 +421,25 @@ public final class JsonTape {
     return bytesLen;
   }
 
+  /**
+   * Appends a copy of {@code len} input bytes to the text, for {@link #addCopiedText}.
+   *
+   * @return where the copy starts in {@link #bytes()}
+   */
+  int copyIn(byte[] input, int off, int len) {
+    int at = reserveText(len);
+    System.arraycopy(input, off, bytes, at, len);
+    bytesLen = at + len;
+    return at;
+  }
+
+  /** Adds a string or key token whose text is already in the text, inside a {@link #copyIn}. */
+  void addCopiedText(byte kind, int textOff, int n) {
+    int end = bytesLen;
+    addText(kind, textOff, n);
+    bytesLen = end;
+  }
+
   /** Adds a string or key token whose text was written at the reserved offset. */
   void addText(byte kind, int textOff, int n) {
     int at = add(kind);

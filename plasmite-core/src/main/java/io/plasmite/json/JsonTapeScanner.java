@@ -40,6 +40,8 @@ final class JsonTapeScanner {
   private final JsonTape tape;
   private byte[] in;
   private int end;
+  private int inputStart;
+  private int inputCopy;
   private int[] stack = new int[16];
   private char[] numberChars = new char[32];
 
@@ -56,6 +58,10 @@ final class JsonTapeScanner {
     in = json;
     end = off + len;
     tape.clear();
+    // One copy of the whole input up front instead of one per string: unescaped strings and keys
+    // point into it, escaped ones are written after it.
+    inputStart = off;
+    inputCopy = tape.copyIn(json, off, len);
     int depth = 0;
     int pos = skipWhitespace(off);
     // Steps: (1) read a value at pos; (2) after it, either finish (depth 0), or read a separator
@@ -208,10 +214,9 @@ final class JsonTapeScanner {
     while (pos < end) {
       byte c = in[pos];
       if (c == '"') {
-        int n = pos - start;
-        int textOff = tape.reserveText(n);
-        System.arraycopy(in, start, tape.bytes(), textOff, n);
-        tape.addText(key ? JsonTape.KEY : JsonTape.STRING, textOff, n);
+        // No escape: the text is where the input copy holds it.
+        tape.addCopiedText(
+            key ? JsonTape.KEY : JsonTape.STRING, inputCopy + (start - inputStart), pos - start);
         return pos + 1;
       }
       if (c == '\\') {
