@@ -117,8 +117,8 @@ public final class AppendPlanner {
     if (newHead == ringSize) {
       newHead = 0;
     }
-    long newTailNext =
-        intoEmpty ? newHead : tail == h.tail() ? h.tailNext() : nextAfter(ring, ringSize, tail);
+    // Unless the pool was empty, the tail has not moved since the drops: its next is known.
+    long newTailNext = intoEmpty ? newHead : afterDropsTailNext;
     HeaderState next = h.withPointers(newHead, tail, newTailNext, oldest, seq);
     return new AppendPlan(seq, head, frameBytes, wrapOffset, drops, afterDrops, next);
   }
