@@ -122,11 +122,38 @@ public final class DoubleFormat {
       n++;
     }
     long x = v;
-    for (int i = at + n - 1; i >= at; i--) {
-      out[i] = (byte) ('0' + x % 10);
-      x /= 10;
+    int i = at + n;
+    // Two digits per division while the number needs a long, then in int arithmetic.
+    while (x > Integer.MAX_VALUE) {
+      int pair = (int) (x % 100);
+      x /= 100;
+      out[--i] = DIGIT_PAIRS[2 * pair + 1];
+      out[--i] = DIGIT_PAIRS[2 * pair];
+    }
+    int y = (int) x;
+    while (y >= 100) {
+      int pair = y % 100;
+      y /= 100;
+      out[--i] = DIGIT_PAIRS[2 * pair + 1];
+      out[--i] = DIGIT_PAIRS[2 * pair];
+    }
+    if (y >= 10) {
+      out[--i] = DIGIT_PAIRS[2 * y + 1];
+      out[--i] = DIGIT_PAIRS[2 * y];
+    } else {
+      out[--i] = (byte) ('0' + y);
     }
     return at + n;
+  }
+
+  /** "00", "01", ... "99", back to back. */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+
+  static {
+    for (int p = 0; p < 100; p++) {
+      DIGIT_PAIRS[2 * p] = (byte) ('0' + p / 10);
+      DIGIT_PAIRS[2 * p + 1] = (byte) ('0' + p % 10);
+    }
   }
 
   /**

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +58,33 @@ class DoubleFormatTest {
   })
   void knownValues(String literal, String expected) {
     assertEquals(expected, DoubleFormat.format(Double.parseDouble(literal)));
+  }
+
+  @Test
+  void digitsOfEveryMagnitudeAndAtEveryBoundaryMatchLongToString() {
+    List<Long> values = new ArrayList<>();
+    long p = 1;
+    for (int k = 0; k <= 18; k++) {
+      values.add(p - 1);
+      values.add(p);
+      values.add(p + 1);
+      p *= 10;
+    }
+    values.add((long) Integer.MAX_VALUE);
+    values.add(Integer.MAX_VALUE + 1L);
+    values.add(Long.MAX_VALUE);
+    SplittableRandom rng = new SplittableRandom(0xD161L);
+    for (int i = 0; i < 100_000; i++) {
+      values.add(rng.nextLong(Long.MAX_VALUE) >>> rng.nextInt(63));
+    }
+    byte[] out = new byte[40];
+    for (long v : values) {
+      int end = DoubleFormat.writeDigits(v, out, 3);
+      assertEquals(
+          Long.toString(v),
+          new String(out, 3, end - 3, StandardCharsets.US_ASCII),
+          "digits of " + v);
+    }
   }
 
   @Test
@@ -125,7 +155,7 @@ class DoubleFormatTest {
         continue;
       }
       fast++;
-      String text = new String(out, 3, end - 3, java.nio.charset.StandardCharsets.US_ASCII);
+      String text = new String(out, 3, end - 3, StandardCharsets.US_ASCII);
       assertEquals(
           DoubleFormat.formatGeneral(v), text, () -> "seed " + seed + ": " + Double.toString(v));
     }
