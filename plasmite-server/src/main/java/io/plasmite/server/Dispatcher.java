@@ -86,7 +86,7 @@ final class Dispatcher implements Handler {
   @Override
   public void handle(ServerRequest req, ServerResponse res) {
     Exchange x = new Exchange(req, res, ctx.config.maxBodyBytes());
-    res.header(HeaderNames.create("plasmite-version"), "0");
+    res.header(Exchange.PLASMITE_VERSION);
     try {
       String origin = x.header(HeaderNames.ORIGIN);
       boolean corsAllowed = origin != null && ctx.config.corsOrigins().contains(origin);
