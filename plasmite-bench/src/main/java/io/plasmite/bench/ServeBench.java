@@ -31,8 +31,10 @@ import org.HdrHistogram.Histogram;
  * POST /v0/pools/POOL/append} and reading its answer in turn on a raw socket (no HTTP client
  * library: the generator shares the two cores with the server and must cost little). A warm-up,
  * then timed runs, each started on every connection at once; per run the appends per second and the
- * latency percentiles (HdrHistogram). At the end the pool's newest seq must equal the number of 200
- * answers: every acknowledged append is in the pool, and nothing else is.
+ * latency percentiles (HdrHistogram), and the CPU time the server and this generator used per
+ * append (from {@code /proc}: on a shared machine a steadier figure than the rate). At the end the
+ * pool's newest seq must equal the number of 200 answers: every acknowledged append is in the pool,
+ * and nothing else is.
  *
  * <p>{@code tails}: one message, then {@code N} streams {@code GET /v0/pools/POOL/tail?since_seq=1}
  * (JSON Lines), each read by its own virtual thread; a stream counts as open once that first
@@ -43,7 +45,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp benchmarks.jar io.plasmite.bench.ServeBench appends --port=P --token=T --pool=bench \
- *     [--connections=16] [--warmup=10] [--runs=5] [--seconds=10]
+ *     [--server-pid=PID] [--connections=16] [--warmup=10] [--runs=5] [--seconds=10]
  * java -cp benchmarks.jar io.plasmite.bench.ServeBench tails --port=P --token=T --pool=tails \
  *     --server-pid=PID [--tails=1000] [--warmup-rounds=5] [--rounds=20] [--spacing-ms=250]
  * </pre>
@@ -90,6 +92,7 @@ public final class ServeBench {
     switch (args[0]) {
       case "appends" ->
           bench.appends(
+              Long.parseLong(opts.getOrDefault("server-pid", "-1")),
               intOpt(opts, "connections", 16),
               intOpt(opts, "warmup", 10),
               intOpt(opts, "runs", 5),
@@ -107,7 +110,8 @@ public final class ServeBench {
 
   // ---------------------------------------------------------------- appends
 
-  private void appends(int connections, int warmupSeconds, int runs, int seconds) throws Exception {
+  private void appends(long serverPid, int connections, int warmupSeconds, int runs, int seconds)
+      throws Exception {
     byte[] request = post("/v0/pools/" + pool + "/append", BODY);
     int phases = 1 + runs;
     long[] phaseNs = new long[phases];
@@ -165,10 +169,14 @@ public final class ServeBench {
     for (int p = 0; p < phases; p++) {
       int len = p == 0 ? warmupSeconds : seconds;
       deadline[0] = System.nanoTime() + TimeUnit.SECONDS.toNanos(len);
+      long cpu0 = cpuNs(serverPid);
+      long ownCpu0 = cpuNs(ProcessHandle.current().pid());
       long t0 = System.nanoTime();
       start.await();
       end.await();
       phaseNs[p] = System.nanoTime() - t0;
+      long serverCpu = cpuNs(serverPid) - cpu0;
+      long ownCpu = cpuNs(ProcessHandle.current().pid()) - ownCpu0;
       long n = 0;
       Histogram h = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
       for (int c = 0; c < connections; c++) {
@@ -181,11 +189,14 @@ public final class ServeBench {
       }
       System.out.printf(
           Locale.ROOT,
-          "  %-8s %9.0f appends/s  (%d in %.2f s)  latency us p50 %d  p99 %d  p99.9 %d  max %d%n",
+          "  %-8s %7.0f appends/s (%d in %.2f s); CPU per append: server %.1f us, load %.1f us;"
+              + " latency us p50 %d p99 %d p99.9 %d max %d%n",
           p == 0 ? "warm-up" : "run " + p,
           rate,
           n,
           phaseNs[p] / 1e9,
+          serverPid < 0 ? Double.NaN : serverCpu / 1e3 / n,
+          ownCpu / 1e3 / n,
           h.getValueAtPercentile(50) / 1000,
           h.getValueAtPercentile(99) / 1000,
           h.getValueAtPercentile(99.9) / 1000,
@@ -349,6 +360,18 @@ public final class ServeBench {
         c.close();
       }
     }
+  }
+
+  /** The CPU time (user and system) a process used so far, from /proc; 0 when unknown. */
+  private static long cpuNs(long pid) throws IOException {
+    if (pid < 0) {
+      return 0;
+    }
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    // After the command name in parentheses: state is field 3, utime 14 and stime 15.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    return ticks * 10_000_000L; // USER_HZ is 100 on Linux
   }
 
   /** The server's heap (used, then live after a full GC, and committed), RSS and threads. */
