@@ -91,11 +91,21 @@ public final class PlasmiteServer implements AutoCloseable {
       server = builder.build().start();
     } catch (UncheckedIOException | IllegalStateException e) {
       ctx.shutdown();
-      throw PlasmiteException.of(
-              ErrorKind.IO, "failed to bind " + config.host() + ":" + config.port(), e)
-          .withHint("Is another server on that port? Use --bind HOST:PORT.");
+      throw bindFailed(config, e);
+    }
+    if (!server.isRunning() || server.port() <= 0) {
+      // Helidon logs a listener that failed to bind and returns a server without it.
+      server.stop();
+      ctx.shutdown();
+      throw bindFailed(config, null);
     }
     return new PlasmiteServer(config, ctx, server, tls);
+  }
+
+  private static PlasmiteException bindFailed(ServeConfig config, Exception cause) {
+    return PlasmiteException.of(
+            ErrorKind.IO, "failed to bind " + config.host() + ":" + config.port(), cause)
+        .withHint("Is another server on that port? Use --bind HOST:PORT.");
   }
 
   private static TlsMaterial tlsMaterial(ServeConfig config) {
