@@ -86,7 +86,7 @@ final class Dispatcher implements Handler {
   @Override
   public void handle(ServerRequest req, ServerResponse res) {
     Exchange x = new Exchange(req, res, ctx.config.maxBodyBytes());
-    res.header(HeaderNames.create("plasmite-version"), "0");
+    res.header(Exchange.PLASMITE_VERSION);
     try {
       String origin = x.header(HeaderNames.ORIGIN);
       boolean corsAllowed = origin != null && ctx.config.corsOrigins().contains(origin);
@@ -174,7 +174,7 @@ final class Dispatcher implements Handler {
 
   /** The routes a path can take, one per method. */
   static List<Match> match(List<String> s) {
-    List<Match> out = new ArrayList<>();
+    List<Match> out = new ArrayList<>(2);
     int n = s.size();
     if (n == 1 && s.get(0).equals("healthz")) {
       out.add(new Match(Route.HEALTH, null, null));
@@ -235,12 +235,16 @@ final class Dispatcher implements Handler {
 
   /** The decoded segments of a raw path; Usage for a malformed escape. */
   static List<String> segments(String rawPath) {
-    List<String> out = new ArrayList<>();
+    List<String> out = new ArrayList<>(6);
     String path = rawPath.startsWith("/") ? rawPath.substring(1) : rawPath;
     if (path.isEmpty()) {
       return out;
     }
     for (String part : path.split("/", -1)) {
+      if (part.indexOf('%') < 0) {
+        out.add(part); // nothing to decode (a '+' is itself in a path)
+        continue;
+      }
       try {
         out.add(URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {

@@ -1,7 +1,9 @@
 package io.plasmite.server;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -9,7 +11,6 @@ import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
 import io.plasmite.json.CanonicalJsonWriter;
 import io.plasmite.json.ErrorJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,6 +24,10 @@ import java.util.function.Consumer;
  */
 final class Exchange {
   static final HeaderName PLASMITE_SEQ = HeaderNames.create("plasmite-seq");
+
+  /** {@code plasmite-version: 0}, on every response; made once (its bytes are cached). */
+  static final Header PLASMITE_VERSION = HeaderValues.createCached("plasmite-version", "0");
+
   static final String JSON = "application/json";
 
   final ServerRequest request;
@@ -88,19 +93,25 @@ final class Exchange {
     if (!request.content().hasEntity()) {
       return new byte[0];
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[16 * 1024];
     try (InputStream in = request.content().inputStream()) {
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        if (out.size() + (long) n > maxBodyBytes) {
-          throw new BodyTooLarge(maxBodyBytes);
+      if (declared.isPresent()) {
+        // The usual case: one array of the declared size, no copy.
+        int length = (int) declared.getAsLong();
+        byte[] body = in.readNBytes(length);
+        if (body.length < length) {
+          throw PlasmiteException.of(ErrorKind.IO, "the request body ended early");
         }
-        out.write(buf, 0, n);
+        return body;
       }
+      // Chunked: read one byte past the limit to tell "at the limit" from "over it".
+      byte[] body = in.readNBytes((int) maxBodyBytes + 1);
+      if (body.length > maxBodyBytes) {
+        throw new BodyTooLarge(maxBodyBytes);
+      }
+      return body;
     } catch (IOException | UncheckedIOException e) {
       throw PlasmiteException.of(ErrorKind.IO, "failed to read the request body", e);
     }
-    return out.toByteArray();
   }
 
   /** Sends 200 with a JSON object written by {@code body}. */
@@ -108,7 +119,7 @@ final class Exchange {
     CanonicalJsonWriter json = new CanonicalJsonWriter(false);
     body.accept(json);
     response.status(Status.OK_200);
-    response.header(HeaderNames.CONTENT_TYPE, JSON);
+    response.header(HeaderValues.CONTENT_TYPE_JSON);
     response.send(json.toByteArray());
   }
 
@@ -120,7 +131,7 @@ final class Exchange {
   /** Sends an error body with a given status. */
   void error(int status, PlasmiteException error) {
     response.status(Status.create(status));
-    response.header(HeaderNames.CONTENT_TYPE, JSON);
+    response.header(HeaderValues.CONTENT_TYPE_JSON);
     response.send(errorBody(error));
   }
 

@@ -6,7 +6,6 @@ import io.plasmite.Durability;
 import io.plasmite.ErrorKind;
 import io.plasmite.Message;
 import io.plasmite.PlasmiteException;
-import io.plasmite.Pool;
 import io.plasmite.lite3.Lite3Encoder;
 import io.plasmite.lite3.Lite3Validator;
 import java.util.List;
@@ -32,8 +31,8 @@ final class MessageEndpoints {
     Durability durability = durability(body.string("durability", false));
     // Encoded (and so validated) before the pool is touched: a refused message writes nothing.
     byte[] payload = Lite3Encoder.encodeEnvelope(tags, data);
-    try (Pool pool = ctx.client.open(ServerContext.poolRef(name))) {
-      sendMessage(x, pool.appendPayloads(List.of(payload), -1, durability).getFirst());
+    try (OpenPools.Lease pool = ctx.pools.forWrite(ServerContext.poolRef(name))) {
+      sendMessage(x, pool.pool().appendPayloads(List.of(payload), -1, durability).getFirst());
     }
   }
 
@@ -49,23 +48,23 @@ final class MessageEndpoints {
     if (payload.length == 0) {
       throw PlasmiteException.of(ErrorKind.USAGE, "lite3 payload is required");
     }
-    try (Pool pool = ctx.client.open(ServerContext.poolRef(name))) {
-      sendMessage(x, pool.appendLite3(payload, durability));
+    try (OpenPools.Lease pool = ctx.pools.forWrite(ServerContext.poolRef(name))) {
+      sendMessage(x, pool.pool().appendLite3(payload, durability));
     }
   }
 
   void get(Exchange x, String name, long seq) {
     ctx.requireRead();
-    try (Pool pool = ctx.client.openReadOnly(ServerContext.poolRef(name))) {
-      sendMessage(x, pool.getMessage(seq));
+    try (OpenPools.Lease pool = ctx.pools.forRead(ServerContext.poolRef(name))) {
+      sendMessage(x, pool.pool().getMessage(seq));
     }
   }
 
   void getLite3(Exchange x, String name, long seq) {
     ctx.requireRead();
     byte[] payload;
-    try (Pool pool = ctx.client.openReadOnly(ServerContext.poolRef(name))) {
-      payload = pool.getMessage(seq).lite3();
+    try (OpenPools.Lease pool = ctx.pools.forRead(ServerContext.poolRef(name))) {
+      payload = pool.pool().getMessage(seq).lite3();
     }
     Lite3Validator.validateEnvelope(payload);
     x.response.status(Status.OK_200);

@@ -5,6 +5,7 @@ import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
+import io.helidon.webserver.http1.Http1Config;
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
 import java.io.IOException;
@@ -67,6 +68,16 @@ public final class PlasmiteServer implements AutoCloseable {
             // The embedding program decides when to stop (pls serve: its own signal hook).
             .shutdownHook(false)
             .directHandlers(jsonDirectHandlers())
+            // Small request/response pairs and stream lines go out at once, not after an ACK.
+            .connectionOptions(o -> o.tcpNoDelay(true))
+            .addProtocol(
+                Http1Config.builder()
+                    // Our response headers are fixed names and values we made; request headers
+                    // are still validated.
+                    .validateResponseHeaders(false)
+                    // The per-connection wire loggers only print at FINEST: no listener at all.
+                    .log(l -> l.sendLog(false).receiveLog(false))
+                    .build())
             .routing(r -> r.any(dispatcher));
     if (tls != null) {
       builder.tls(
@@ -80,11 +91,21 @@ public final class PlasmiteServer implements AutoCloseable {
       server = builder.build().start();
     } catch (UncheckedIOException | IllegalStateException e) {
       ctx.shutdown();
-      throw PlasmiteException.of(
-              ErrorKind.IO, "failed to bind " + config.host() + ":" + config.port(), e)
-          .withHint("Is another server on that port? Use --bind HOST:PORT.");
+      throw bindFailed(config, e);
+    }
+    if (!server.isRunning() || server.port() <= 0) {
+      // Helidon logs a listener that failed to bind and returns a server without it.
+      server.stop();
+      ctx.shutdown();
+      throw bindFailed(config, null);
     }
     return new PlasmiteServer(config, ctx, server, tls);
+  }
+
+  private static PlasmiteException bindFailed(ServeConfig config, Exception cause) {
+    return PlasmiteException.of(
+            ErrorKind.IO, "failed to bind " + config.host() + ":" + config.port(), cause)
+        .withHint("Is another server on that port? Use --bind HOST:PORT.");
   }
 
   private static TlsMaterial tlsMaterial(ServeConfig config) {
@@ -115,7 +136,7 @@ public final class PlasmiteServer implements AutoCloseable {
               .status(status)
               .headers(headers)
               .header(HeaderNames.CONTENT_TYPE, Exchange.JSON)
-              .header(HeaderNames.create("plasmite-version"), "0")
+              .header(Exchange.PLASMITE_VERSION)
               .entity(Exchange.errorBody(PlasmiteException.of(kind, text)))
               .build();
         };

@@ -68,7 +68,9 @@ final class PoolEndpoints {
 
   void delete(Exchange x, String name) {
     ctx.requireWrite();
-    ctx.client.delete(ServerContext.poolRef(name));
+    PoolRef ref = ServerContext.poolRef(name);
+    ctx.client.delete(ref);
+    ctx.pools.forget(ref);
     x.json(w -> w.startObject().key("ok").value(true).endObject());
   }
 

@@ -14,12 +14,14 @@ final class ServerContext {
   final LocalClient client;
   final Semaphore tailPermits;
   final PoolWatchers watchers;
+  final OpenPools pools;
 
   ServerContext(ServeConfig config) {
     this.config = config;
     this.client = new LocalClient().withPoolDir(config.poolDir());
     this.tailPermits = new Semaphore(config.maxTailConcurrency());
     this.watchers = new PoolWatchers(client);
+    this.pools = new OpenPools(client);
   }
 
   /** A pool named by a client: a plain name, never a path. */
@@ -65,5 +67,6 @@ final class ServerContext {
   /** Ends every stream (at shutdown). */
   void shutdown() {
     watchers.close();
+    pools.close();
   }
 }

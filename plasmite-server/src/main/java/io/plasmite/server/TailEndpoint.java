@@ -6,7 +6,6 @@ import io.plasmite.ErrorKind;
 import io.plasmite.GapPolicy;
 import io.plasmite.Message;
 import io.plasmite.PlasmiteException;
-import io.plasmite.Pool;
 import io.plasmite.PoolRef;
 import io.plasmite.Tail;
 import io.plasmite.TailOptions;
@@ -67,8 +66,8 @@ final class TailEndpoint {
           .withHint("Try again later or reduce tail concurrency.");
     }
     PoolRef ref = ServerContext.poolRef(name);
-    try (Pool pool = ctx.client.openReadOnly(ref);
-        Tail tail = pool.tail(options.withIdleTimeout(Duration.ZERO))) {
+    try (OpenPools.Lease pool = ctx.pools.forRead(ref);
+        Tail tail = pool.pool().tail(options.withIdleTimeout(Duration.ZERO))) {
       PoolWatchers.Watch watch = ctx.watchers.acquire(ref);
       try {
         x.response.status(Status.OK_200);
@@ -109,7 +108,7 @@ final class TailEndpoint {
         while (!ctx.watchers.closed() && sent != max) {
           long seen = watch.version();
           if (tail.hasNext()) {
-            write(out, json, tail.next(), format);
+            write(out, json, watch, tail.next(), format);
             out.flush();
             sent++;
             continue;
@@ -132,21 +131,18 @@ final class TailEndpoint {
     }
   }
 
-  private static void write(OutputStream out, CanonicalJsonWriter json, Message m, Format format)
+  private static void write(
+      OutputStream out,
+      CanonicalJsonWriter json,
+      PoolWatchers.Watch watch,
+      Message m,
+      Format format)
       throws IOException {
     switch (format) {
-      case JSONL -> {
-        json.reset();
-        m.writeJson(json);
-        json.writeTo(out);
-        out.write('\n');
-      }
+      case JSONL -> out.write(watch.jsonLine(m, json));
       case SSE -> {
-        json.reset();
-        m.writeJson(json);
         out.write(("id: " + m.seq() + "\nevent: message\ndata: ").getBytes(StandardCharsets.UTF_8));
-        json.writeTo(out);
-        out.write('\n');
+        out.write(watch.jsonLine(m, json)); // the data line, with its newline
         out.write('\n');
       }
       case LITE3 -> {

@@ -160,6 +160,19 @@ class SecurityTest {
     assertTrue(ServeConfig.builder(dir).bind("[::1]:80").build().loopback());
   }
 
+  @Test
+  void aPortInUseIsAnIoErrorNotAServerWithoutAListener() {
+    try (ServerFixture s = new ServerFixture(dir)) {
+      ServeConfig taken = ServeConfig.builder(dir).bind("127.0.0.1:" + s.server.port()).build();
+      PlasmiteException e =
+          assertThrows(PlasmiteException.class, () -> PlasmiteServer.start(taken));
+      assertEquals(ErrorKind.IO, e.kind());
+      assertTrue(e.getMessage().startsWith("failed to bind 127.0.0.1:"), e.getMessage());
+      assertTrue(e.hint().isPresent());
+      assertEquals(200, s.get("/healthz").status());
+    }
+  }
+
   private static void assertUsage(ServeConfig.Builder config, String messagePart) {
     PlasmiteException e = assertThrows(PlasmiteException.class, () -> config.build().validate());
     assertEquals(ErrorKind.USAGE, e.kind());
