@@ -201,12 +201,15 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
   }
 
   /**
-   * The seq the tail reads next.
+   * The seq the tail reads next. Another thread may call it to watch progress; it then sees a
+   * recent value.
    *
    * @return the next seq
    */
   public long nextSeq() {
-    return next != null ? next.seq() : cursor.nextSeq();
+    // One read of next: the reading thread may clear it between two.
+    Message pending = next;
+    return pending != null ? pending.seq() : cursor.nextSeq();
   }
 
   /** Ends the tail; safe from any thread. A waiting {@link #hasNext()} returns false soon. */
