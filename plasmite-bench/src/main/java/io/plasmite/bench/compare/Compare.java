@@ -48,25 +48,30 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.plasmite.bench.compare.Compare \
- *     [--quick] [--out DIR] [--pls PATH] [--lanes jmh,writers,latency,bytes,cli]
+ *     [--quick | --smoke] [--out DIR] [--pls PATH] [--lanes jmh,writers,latency,bytes,cli]
  * </pre>
  *
- * {@code bench/run --compare [--quick]} builds and runs it.
+ * {@code bench/run --compare [--quick]} builds and runs it. {@code --smoke} runs a few lanes for a
+ * moment each (meaningless figures): the test suite's check that the harness still works.
  */
 public final class Compare {
   private static final List<String> SYSTEMS = List.of("ours", "chronicle", "floor");
   private static final Set<String> ALL_LANES = Set.of("jmh", "writers", "latency", "bytes", "cli");
 
   private final boolean quick;
+  private final boolean smoke;
   private final Path out;
   private final Path pls;
   private final Set<String> lanes;
   private final Path work;
   private final Map<String, Lane> results = new LinkedHashMap<>();
   private final PrintStream log = System.out;
+  private final long startNs = System.nanoTime();
 
-  private Compare(boolean quick, Path out, Path pls, Set<String> lanes) throws IOException {
-    this.quick = quick;
+  private Compare(boolean quick, boolean smoke, Path out, Path pls, Set<String> lanes)
+      throws IOException {
+    this.quick = quick || smoke;
+    this.smoke = smoke;
     this.out = out;
     this.pls = pls;
     this.lanes = lanes;
@@ -76,17 +81,19 @@ public final class Compare {
   /**
    * Runs the comparison.
    *
-   * @param args {@code [--quick] [--out DIR] [--pls PATH] [--lanes a,b,...]}
+   * @param args {@code [--quick | --smoke] [--out DIR] [--pls PATH] [--lanes a,b,...]}
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
     boolean quick = false;
+    boolean smoke = false;
     Path out = Path.of("bench/results");
     Path pls = null;
     Set<String> lanes = ALL_LANES;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
+        case "--smoke" -> smoke = true;
         case "--out" -> out = Path.of(args[++i]);
         case "--pls" -> pls = Path.of(args[++i]);
         case "--lanes" -> lanes = Set.of(args[++i].split(","));
@@ -96,11 +103,10 @@ public final class Compare {
     if (!ALL_LANES.containsAll(lanes)) {
       throw new IllegalArgumentException("lanes are some of " + ALL_LANES + ", not " + lanes);
     }
-    new Compare(quick, out, pls, lanes).run();
+    new Compare(quick, smoke, out, pls, lanes).run();
   }
 
   private void run() throws Exception {
-    long startNs = System.nanoTime();
     String startLoad = loadAverage();
     Files.createDirectories(out);
     try {
@@ -118,7 +124,7 @@ public final class Compare {
       }
       if (lanes.contains("cli")) {
         if (pls == null) {
-          log.println("compare: no --pls given, CLI lanes skipped");
+          progress("no --pls given, CLI lanes skipped%n");
         } else {
           cliLanes();
         }
@@ -128,7 +134,8 @@ public final class Compare {
     }
     judgeTargets();
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
-    String stem = LocalDate.now(ZoneOffset.UTC) + "-compare" + (quick ? "-quick" : "");
+    String stem =
+        LocalDate.now(ZoneOffset.UTC) + "-compare" + (smoke ? "-smoke" : quick ? "-quick" : "");
     String markdown = markdown(startLoad, loadAverage(), seconds);
     Files.writeString(out.resolve(stem + ".md"), markdown);
     writeJson(out.resolve(stem + ".json"), startLoad, seconds);
@@ -137,9 +144,16 @@ public final class Compare {
     log.println("compare: wrote " + out.resolve(stem + ".md") + " and " + stem + ".json");
   }
 
+  private void progress(String format, Object... args) {
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNs);
+    log.printf("compare [%3d s]: %s", seconds, String.format(Locale.ROOT, format, args));
+    log.flush();
+  }
+
   // ---- JMH lanes ----------------------------------------------------------------------------
 
   private static final Map<String, String> JMH_TITLES = new LinkedHashMap<>();
+  private static final Set<String> SMOKE_JMH = Set.of("appendPreEncodedBatch");
 
   static {
     JMH_TITLES.put("appendJsonOneAtATime", "append one at a time, JSON text in");
@@ -156,10 +170,13 @@ public final class Compare {
   private void jmhLanes() throws Exception {
     Map<String, String> classes = new LinkedHashMap<>();
     classes.put("io.plasmite.bench.EngineBenchmark", "ours");
+    classes.put("io.plasmite.bench.FlushBenchmark", "ours");
     classes.put("io.plasmite.bench.compare.ChronicleBenchmark", "chronicle");
     classes.put("io.plasmite.bench.compare.FloorBenchmark", "floor");
-    classes.put("io.plasmite.bench.FlushBenchmark", "ours");
     for (String method : JMH_TITLES.keySet()) {
+      if (smoke && !SMOKE_JMH.contains(method)) {
+        continue;
+      }
       for (String message : quick ? List.of("small") : List.of("small", "1k")) {
         boolean durable = method.startsWith("flush");
         if (durable && !message.equals("small")) {
@@ -182,7 +199,7 @@ public final class Compare {
             continue;
           }
           String include = "^" + c.getKey().replace(".", "\\.") + "\\." + method + "$";
-          log.printf("compare: JMH %s %s %s%n", c.getValue(), method, durable ? "" : message);
+          progress("JMH %s %s %s%n", c.getValue(), method, durable ? "" : message);
           for (double score : jmh(include, durable ? null : message, c.getValue(), id)) {
             lane.add(c.getValue(), score);
           }
@@ -201,11 +218,17 @@ public final class Compare {
     if (message != null) {
       options.param("message", message);
     }
-    if (quick) {
+    if (smoke) {
+      options
+          .forks(1)
+          .warmupIterations(0)
+          .measurementIterations(1)
+          .measurementTime(TimeValue.milliseconds(200));
+    } else if (quick) {
       options
           .forks(1)
           .warmupIterations(1)
-          .warmupTime(TimeValue.seconds(1))
+          .warmupTime(TimeValue.seconds(2))
           .measurementIterations(2)
           .measurementTime(TimeValue.seconds(1));
     } else {
@@ -239,9 +262,9 @@ public final class Compare {
 
   private void writerLanes() throws Exception {
     int runs = quick ? 1 : 3;
-    long warmupMs = quick ? 1000 : 2000;
-    long measureMs = quick ? 2000 : 5000;
-    for (int writers : new int[] {1, 2, 4}) {
+    long warmupMs = smoke ? 100 : quick ? 1000 : 2000;
+    long measureMs = smoke ? 300 : quick ? 1500 : 5000;
+    for (int writers : smoke ? new int[] {2} : new int[] {1, 2, 4}) {
       Lane lane =
           results.computeIfAbsent(
               "writers-" + writers,
@@ -256,7 +279,7 @@ public final class Compare {
                       true));
       for (int run = 0; run < runs; run++) {
         for (String system : SYSTEMS) {
-          log.printf("compare: %d writer processes, %s, run %d%n", writers, system, run + 1);
+          progress("%d writer processes, %s, run %d%n", writers, system, run + 1);
           lane.add(system, writers(system, writers, warmupMs, measureMs));
         }
       }
@@ -305,19 +328,22 @@ public final class Compare {
   private void latencyLanes() throws Exception {
     int runs = quick ? 1 : 3;
     int rate = 2000;
-    int seconds = quick ? 3 : 10;
-    long idleMs = quick ? 2000 : 3000;
+    double seconds = smoke ? 0.2 : quick ? 2 : 10;
+    long idleMs = smoke ? 200 : quick ? 2000 : 3000;
     for (int run = 0; run < runs; run++) {
       for (String system : List.of("ours", "ours-spin", "chronicle", "floor")) {
-        log.printf("compare: latency at %d msg/s, %s, run %d%n", rate, system, run + 1);
+        if (smoke && system.equals("ours-spin")) {
+          continue;
+        }
+        progress("latency at %d msg/s, %s, run %d%n", rate, system, run + 1);
         latency(system, rate, seconds, idleMs);
       }
     }
   }
 
-  private void latency(String system, int rate, int seconds, long idleMs) throws Exception {
-    long warmup = rate * 2L;
-    long count = warmup + (long) rate * seconds;
+  private void latency(String system, int rate, double seconds, long idleMs) throws Exception {
+    long warmup = smoke ? 100 : rate * 2L;
+    long count = warmup + (long) (rate * seconds);
     Path dir = Files.createDirectories(work.resolve("latency-" + system));
     Store.create(system, dir);
     Child reader = null;
@@ -397,8 +423,8 @@ public final class Compare {
   // ---- bytes per message --------------------------------------------------------------------
 
   private void bytesLanes() throws Exception {
-    int count = 10_000;
-    for (String message : List.of("small", "1k")) {
+    int count = smoke ? 1000 : 10_000;
+    for (String message : smoke ? List.of("small") : List.of("small", "1k")) {
       Lane lane =
           results.computeIfAbsent(
               "bytes/" + message,
@@ -406,7 +432,7 @@ public final class Compare {
                   new Lane(
                       k, "bytes used per message, pre-encoded " + size(message), "B/msg", false));
       for (String system : SYSTEMS) {
-        log.printf("compare: bytes per message, %s, %s%n", system, message);
+        progress("bytes per message, %s, %s%n", system, message);
         Path dir = work.resolve("bytes-" + system + "-" + message);
         try {
           Child c =
@@ -425,7 +451,7 @@ public final class Compare {
   private void cliLanes() throws Exception {
     int lines = quick ? 200_000 : 1_000_000;
     int feedRuns = quick ? 1 : 3;
-    int fetchRuns = quick ? 5 : 20;
+    int fetchRuns = quick ? 3 : 20;
     Path input = work.resolve("feed.jsonl");
     try (Writer w = Files.newBufferedWriter(input)) {
       for (int i = 0; i < lines; i++) {
@@ -452,18 +478,19 @@ public final class Compare {
       Path dir = Files.createDirectories(work.resolve("cli-" + system));
       try {
         for (int run = 0; run < feedRuns; run++) {
-          log.printf("compare: CLI feed, %s, run %d%n", system, run + 1);
+          progress("CLI feed, %s, run %d%n", system, run + 1);
           BenchFiles.deleteTree(dir);
           Files.createDirectories(dir);
           Store.create(system, dir);
           long ns = run(feedCommand(system, dir), input);
           feed.add(system, lines * 1e9 / ns);
         }
-        log.printf("compare: CLI fetch, %s%n", system);
+        progress("CLI fetch, %s%n", system);
         List<String> command = fetchCommand(system, dir);
-        for (int run = 0; run < 2 + fetchRuns; run++) {
+        int warmups = quick ? 1 : 2;
+        for (int run = 0; run < warmups + fetchRuns; run++) {
           long ns = run(command, null);
-          if (run >= 2) {
+          if (run >= warmups) {
             fetch.add(system, ns / 1e6);
           }
         }
@@ -718,9 +745,11 @@ public final class Compare {
                 " ", ChronicleQueues.JVM_FLAGS.subList(1, ChronicleQueues.JVM_FLAGS.size())));
     m.put(
         "mode",
-        quick
-            ? "quick (JMH: 1 fork, 1×1 s warm-up, 2×1 s measured; harness: 1 run each)"
-            : "full (JMH: 3 forks, 2×2 s warm-up, 5×1 s measured; harness: 3 runs each)");
+        smoke
+            ? "smoke (a moment per lane: the figures mean nothing)"
+            : quick
+                ? "quick (JMH: 1 fork, 1×2 s warm-up, 2×1 s measured, small messages; harness: 1 run each)"
+                : "full (JMH: 3 forks, 2×2 s warm-up, 5×1 s measured; harness: 3 runs each)");
     m.put(
         "messages",
         "small: "
