@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,12 +41,34 @@ public final class FloorFile implements AutoCloseable {
    * @throws IOException if it cannot be opened or mapped
    */
   public static FloorFile open(Path path, long sizeBytes) throws IOException {
+    return open(path, sizeBytes, false);
+  }
+
+  /**
+   * Maps a file of the given size, creating it if needed; preallocated means every block is written
+   * (with zeros) and synced before the mapping, as our pools' blocks are allocated at creation, so
+   * that a later msync writes data only and allocates nothing.
+   *
+   * @param path the file
+   * @param sizeBytes its size
+   * @param preallocate whether to write and sync every block first
+   * @return the mapped file
+   * @throws IOException if it cannot be opened, written or mapped
+   */
+  public static FloorFile open(Path path, long sizeBytes, boolean preallocate) throws IOException {
     Arena arena = Arena.ofShared();
     try (FileChannel ch =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (ch.size() < sizeBytes) {
-        ch.write(java.nio.ByteBuffer.allocate(1), sizeBytes - 1);
+      if (preallocate) {
+        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+        for (long at = ch.size(); at < sizeBytes; at += zeros.capacity()) {
+          zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - at));
+          ch.write(zeros, at);
+        }
+        ch.force(true);
+      } else if (ch.size() < sizeBytes) {
+        ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
       }
       return new FloorFile(arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes, arena));
     } catch (IOException | RuntimeException e) {
