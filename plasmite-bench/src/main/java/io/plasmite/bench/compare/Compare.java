@@ -449,7 +449,7 @@ public final class Compare {
   // ---- CLI ----------------------------------------------------------------------------------
 
   private void cliLanes() throws Exception {
-    int lines = quick ? 200_000 : 1_000_000;
+    int lines = quick ? 100_000 : 1_000_000;
     int feedRuns = quick ? 1 : 3;
     int fetchRuns = quick ? 3 : 20;
     Path input = work.resolve("feed.jsonl");
