@@ -1,6 +1,7 @@
 package io.plasmite.bench.compare;
 
 import io.plasmite.bench.EngineBenchmark;
+import io.plasmite.bench.Messages;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -311,7 +312,7 @@ public class ChronicleBenchmark {
 
     long appendDurably() {
       try (DocumentContext dc = appender.writingDocument()) {
-        dc.wire().bytes().appendUtf8(io.plasmite.bench.Messages.SMALL);
+        dc.wire().bytes().appendUtf8(Messages.SMALL);
       }
       appender.sync();
       return appender.lastIndexAppended();
