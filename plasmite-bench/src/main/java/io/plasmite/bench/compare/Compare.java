@@ -2,6 +2,9 @@ package io.plasmite.bench.compare;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.plasmite.LocalClient;
+import io.plasmite.Pool;
+import io.plasmite.PoolRef;
 import io.plasmite.bench.Messages;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -424,23 +427,37 @@ public final class Compare {
 
   private void bytesLanes() throws Exception {
     int count = smoke ? 1000 : 10_000;
-    for (String message : smoke ? List.of("small") : List.of("small", "1k")) {
-      Lane lane =
-          results.computeIfAbsent(
-              "bytes/" + message,
-              k ->
-                  new Lane(
-                      k, "bytes used per message, pre-encoded " + size(message), "B/msg", false));
-      for (String system : SYSTEMS) {
-        progress("bytes per message, %s, %s%n", system, message);
-        Path dir = work.resolve("bytes-" + system + "-" + message);
-        try {
-          Child c =
-              child(system, "bytes", system, dir.toString(), message, Integer.toString(count));
-          lane.add(system, Double.parseDouble(c.line()));
-          c.await();
-        } finally {
-          BenchFiles.deleteTree(dir);
+    for (String input : List.of("json", "payload")) {
+      for (String message : smoke ? List.of("small") : List.of("small", "1k")) {
+        Lane lane =
+            results.computeIfAbsent(
+                "bytes/" + input + "/" + message,
+                k ->
+                    new Lane(
+                        k,
+                        "bytes used per message, "
+                            + (input.equals("json") ? "JSON text in, " : "pre-encoded, ")
+                            + size(message),
+                        "B/msg",
+                        false));
+        for (String system : SYSTEMS) {
+          progress("bytes per message, %s, %s, %s%n", system, input, message);
+          Path dir = work.resolve("bytes-" + system + "-" + input + "-" + message);
+          try {
+            Child c =
+                child(
+                    system,
+                    "bytes",
+                    system,
+                    dir.toString(),
+                    input,
+                    message,
+                    Integer.toString(count));
+            lane.add(system, Double.parseDouble(c.line()));
+            c.await();
+          } finally {
+            BenchFiles.deleteTree(dir);
+          }
         }
       }
     }
@@ -473,7 +490,8 @@ public final class Compare {
     Lane fetch =
         results.computeIfAbsent(
             "cli-fetch",
-            k -> new Lane(k, "CLI fetch of one message: process start to exit", "ms", false));
+            k ->
+                new Lane(k, "CLI fetch of the oldest message: process start to exit", "ms", false));
     for (String system : SYSTEMS) {
       Path dir = Files.createDirectories(work.resolve("cli-" + system));
       try {
@@ -516,13 +534,20 @@ public final class Compare {
 
   private List<String> fetchCommand(String system, Path dir) {
     if (system.equals("ours")) {
+      // The oldest message still in the ring (a full run's feed wraps it), as the others fetch
+      // their first one.
+      Path pool = dir.resolve(Store.POOL_FILE);
+      long oldestSeq;
+      try (Pool p = new LocalClient().open(PoolRef.path(pool))) {
+        oldestSeq = p.info().oldestSeq();
+      }
       return List.of(
           pls.toString(),
           "--dir",
           dir.toString(),
           "fetch",
-          dir.resolve(Store.POOL_FILE).toString(),
-          "1");
+          pool.toString(),
+          Long.toString(oldestSeq));
     }
     return childCommand(system, "fetch", system, dir.toString());
   }

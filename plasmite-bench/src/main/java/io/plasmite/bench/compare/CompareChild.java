@@ -24,8 +24,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code reader SYSTEM DIR COUNT WARMUP}: follows new messages, prints {@code ready}, records
  *       append-to-read latency after the warm-up in an HdrHistogram and prints {@code p50 p99 p99.9
  *       max} in nanoseconds, then waits for the last message;
- *   <li>{@code bytes SYSTEM DIR MESSAGE COUNT}: appends {@code COUNT} pre-encoded payloads to a new
- *       store and prints the bytes per message;
+ *   <li>{@code bytes SYSTEM DIR json|payload MESSAGE COUNT}: appends {@code COUNT} messages (JSON
+ *       text or pre-encoded payloads) to a new store and prints the bytes per message;
  *   <li>{@code feed SYSTEM DIR}: appends each line of stdin as JSON text;
  *   <li>{@code fetch SYSTEM DIR}: prints the first message's JSON.
  * </ul>
@@ -56,7 +56,8 @@ public final class CompareChild {
               Long.parseLong(args[5]),
               in);
       case "reader" -> reader(system, dir, Long.parseLong(args[3]), Long.parseLong(args[4]));
-      case "bytes" -> bytes(system, dir, args[3], Integer.parseInt(args[4]));
+      case "bytes" ->
+          bytes(system, dir, args[3].equals("json"), args[4], Integer.parseInt(args[5]));
       case "feed" -> feed(system, dir, in);
       case "fetch" -> {
         try (Store store = Store.open(system, dir, false)) {
@@ -145,13 +146,18 @@ public final class CompareChild {
     }
   }
 
-  private static void bytes(String system, Path dir, String message, int count) throws Exception {
+  private static void bytes(String system, Path dir, boolean json, String message, int count)
+      throws Exception {
     Files.createDirectories(dir);
     Store.create(system, dir);
-    byte[] payload = Fixtures.of(message).payload();
+    Fixtures fixtures = Fixtures.of(message);
     try (Store store = Store.open(system, dir, false)) {
       for (int i = 0; i < count; i++) {
-        store.appendPayload(payload);
+        if (json) {
+          store.appendJson(fixtures.json());
+        } else {
+          store.appendPayload(fixtures.payload());
+        }
       }
       System.out.println(store.bytesPerMessage(count));
     }

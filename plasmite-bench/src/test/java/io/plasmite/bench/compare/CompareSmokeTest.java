@@ -55,7 +55,8 @@ class CompareSmokeTest {
             "latency-max",
             "latency-idle-cpu",
             "latency-busy-cpu",
-            "bytes/small"),
+            "bytes/json/small",
+            "bytes/payload/small"),
         ids);
     String markdown =
         Files.readString(
