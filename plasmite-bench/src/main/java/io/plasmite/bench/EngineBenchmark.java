@@ -34,9 +34,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The engine's lanes, single thread, in a 64 MiB pool on the local disk (FAST durability): one
- * append at a time from JSON text (encode included, lock taken and released per message), JSON
- * batches, pre-encoded batches, get by seq, and an in-process tail that decodes each message to
- * JSON. Scores are messages per second.
+ * append at a time from JSON text (encode included, lock taken and released per message) and from
+ * pre-encoded bytes, JSON batches, pre-encoded batches, get by seq, and an in-process tail that
+ * hands out each message's bytes or decodes each one to JSON. Scores are messages per second. The
+ * side-by-side suite ({@code io.plasmite.bench.compare}) runs these lanes as "ours" beside the
+ * same-named lanes of Chronicle Queue and of a raw floor.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -56,6 +58,7 @@ public class EngineBenchmark {
   private List<String> tags;
   private List<Pool.BatchEntry> jsonBatch;
   private List<byte[]> payloadBatch;
+  private List<byte[]> onePayload;
   private long newest;
   private long oldest;
 
@@ -79,11 +82,12 @@ public class EngineBenchmark {
                 // cover only the newest ~half of ~130-byte messages in 64 MiB; older gets walk
                 // from an in-memory checkpoint instead (at most 255 frames).
                 PoolOptions.ofSize(64L << 20).withIndexCapacity(1 << 18));
-    json = message.equals("small") ? CodecBenchmark.SMALL : CodecBenchmark.ONE_KB;
+    json = message.equals("small") ? Messages.SMALL : Messages.ONE_KB;
     tags = List.of("bench");
     jsonBatch = new ArrayList<>();
     payloadBatch = new ArrayList<>();
     byte[] payload = Lite3Encoder.encodeEnvelope(tags, json);
+    onePayload = List.of(payload);
     for (int i = 0; i < BATCH; i++) {
       jsonBatch.add(new Pool.BatchEntry(json, tags));
       payloadBatch.add(payload);
@@ -132,6 +136,16 @@ public class EngineBenchmark {
   }
 
   /**
+   * One pre-encoded payload: lock, write, publish, unlock.
+   *
+   * @return the number of messages
+   */
+  @Benchmark
+  public int appendPreEncodedOneAtATime() {
+    return pool.appendPayloads(onePayload, -1, Durability.FAST).size();
+  }
+
+  /**
    * A batch of pre-encoded payloads under one lock.
    *
    * @return the number of messages
@@ -151,6 +165,22 @@ public class EngineBenchmark {
   public int get() {
     long seq = ThreadLocalRandom.current().nextLong(oldest, newest + 1);
     return pool.getLite3(seq).length;
+  }
+
+  /**
+   * Reads {@link #BATCH} retained messages with a tail and hands out each one's stored bytes.
+   *
+   * @param bh sink
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void tailRaw(Blackhole bh) {
+    long start = ThreadLocalRandom.current().nextLong(oldest, newest - BATCH);
+    try (Tail tail = pool.tail(TailOptions.since(start).withMaxMessages(BATCH))) {
+      while (tail.hasNext()) {
+        bh.consume(tail.next().lite3());
+      }
+    }
   }
 
   /**

@@ -86,7 +86,7 @@ public class FlushBenchmark {
   @Benchmark
   @Threads(1)
   public long flush1Writer(SharedPool s) {
-    return s.pool.appendJsonNow(CodecBenchmark.SMALL, TAGS, Durability.FLUSH).seq();
+    return s.pool.appendJsonNow(Messages.SMALL, TAGS, Durability.FLUSH).seq();
   }
 
   /**
@@ -98,6 +98,6 @@ public class FlushBenchmark {
   @Benchmark
   @Threads(8)
   public long flush8Writers(SharedPool s) {
-    return s.pool.appendJsonNow(CodecBenchmark.SMALL, TAGS, Durability.FLUSH).seq();
+    return s.pool.appendJsonNow(Messages.SMALL, TAGS, Durability.FLUSH).seq();
   }
 }
