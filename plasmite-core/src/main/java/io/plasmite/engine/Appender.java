@@ -112,6 +112,8 @@ public final class Appender {
     long[] seqs = new long[payloads.size()];
     MemorySegment file = pool.file();
     MemorySegment ring = pool.ring();
+    long ringPosition = pool.geometry().ringOffset();
+    boolean flush = durability == Durability.FLUSH;
     long ts;
     pool.lock();
     try {
@@ -154,6 +156,17 @@ public final class Appender {
         plan.next().publishPointers(file);
         h = plan.next();
         seqs[i] = plan.seq();
+        if (flush) {
+          // Recorded once written: a sync that drains them covers complete bytes.
+          if (plan.wrapOffset() >= 0) {
+            dirty.add(ringPosition + plan.wrapOffset(), HEADER_BYTES);
+          }
+          dirty.add(ringPosition + off, plan.frameBytes());
+          if (capacity > 0) {
+            dirty.add(
+                IndexDescriptor.slotPosition(capacity, plan.seq()), IndexDescriptor.SLOT_BYTES);
+          }
+        }
       }
     } finally {
       pool.unlock();
@@ -162,7 +175,7 @@ public final class Appender {
     if (channel != null) {
       channel.wakeAll();
     }
-    if (durability == Durability.FLUSH) {
+    if (flush) {
       groupSync(dirty.ticket());
     }
     return new Appended(seqs, ts);
