@@ -7,7 +7,6 @@ import java.util.Arrays;
  * added them. Thread-safe; appenders add under the writer lock, the sync leader drains.
  */
 final class DirtyRanges {
-  private static final long PAGE_BYTES = 4096;
   private long[] ranges = new long[32];
   private int count;
   private long ticket;
@@ -33,42 +32,28 @@ final class DirtyRanges {
     return ticket;
   }
 
-  /** Takes every range recorded so far, sorted and merged where they touch the same page. */
+  /**
+   * Takes every range recorded so far, as one range from the first byte to the last: one sync of a
+   * span writes back only its dirty pages, and each sync call costs the device a cache flush, so
+   * one call for a group's frames and index slots beats one per range.
+   */
   synchronized Batch drain() {
-    Batch b = new Batch(merged(Arrays.copyOf(ranges, count)), ticket);
+    Batch b = new Batch(span(Arrays.copyOf(ranges, count)), ticket);
     count = 0;
     return b;
   }
 
-  /** A batch's consecutive frames and index slots become a few syncs instead of one per range. */
-  static long[] merged(long[] pairs) {
-    int n = pairs.length / 2;
-    if (n < 2) {
+  /** The smallest (position, length) pair covering every pair given; none for none. */
+  static long[] span(long[] pairs) {
+    if (pairs.length == 0) {
       return pairs;
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    long start = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    for (int i = 0; i < pairs.length; i += 2) {
+      start = Math.min(start, pairs[i]);
+      end = Math.max(end, pairs[i] + pairs[i + 1]);
     }
-    Arrays.sort(order, (x, y) -> Long.compare(pairs[2 * x], pairs[2 * y]));
-    long[] out = new long[pairs.length];
-    int o = 0;
-    long start = pairs[2 * order[0]];
-    long end = start + pairs[2 * order[0] + 1];
-    for (int k = 1; k < n; k++) {
-      long s = pairs[2 * order[k]];
-      long e = s + pairs[2 * order[k] + 1];
-      if (s / PAGE_BYTES <= (end - 1) / PAGE_BYTES + 1) {
-        end = Math.max(end, e);
-      } else {
-        out[o++] = start;
-        out[o++] = end - start;
-        start = s;
-        end = e;
-      }
-    }
-    out[o++] = start;
-    out[o++] = end - start;
-    return Arrays.copyOf(out, o);
+    return new long[] {start, end - start};
   }
 }

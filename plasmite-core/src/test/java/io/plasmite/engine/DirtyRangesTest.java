@@ -1,32 +1,27 @@
 package io.plasmite.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Ranges to sync are sorted and merged where they share or touch a page, and nothing is lost. */
+/** What a group sync covers: one span over every range recorded since the last drain. */
 class DirtyRangesTest {
   @Test
-  void rangesOnTheSameOrNextPageMergeOthersStay() {
-    long[] pairs = {
-      10_000, 700, // a frame on page 2
-      4096, 16, // an index slot, page 1
-      10_700, 700, // the next frame, still page 2
-      4112, 16, // the next slot
-      100_000, 64 // a wrap marker far away
-    };
-    assertArrayEquals(new long[] {4096, 11_400 - 4096, 100_000, 64}, DirtyRanges.merged(pairs));
+  void aDrainCoversEveryRangeInOneSpan() {
+    DirtyRanges dirty = new DirtyRanges();
+    dirty.add(10_000, 700); // a frame
+    dirty.add(4096, 16); // its index slot
+    dirty.add(100_000, 64); // a wrap marker far away
+    dirty.add(4112, 16);
+    DirtyRanges.Batch batch = dirty.drain();
+    assertArrayEquals(new long[] {4096, 100_064 - 4096}, batch.ranges());
+    assertEquals(4, batch.ticket());
+    assertArrayEquals(new long[0], dirty.drain().ranges(), "a drain empties it");
   }
 
   @Test
-  void oneRangeAndNoneStayAsTheyAre() {
-    assertArrayEquals(new long[] {5, 7}, DirtyRanges.merged(new long[] {5, 7}));
-    assertArrayEquals(new long[0], DirtyRanges.merged(new long[0]));
-  }
-
-  @Test
-  void aRangeInsideAnotherAddsNothing() {
-    assertArrayEquals(
-        new long[] {0, 8192}, DirtyRanges.merged(new long[] {100, 50, 0, 8192, 4000, 10}));
+  void oneRangeStaysAsItIs() {
+    assertArrayEquals(new long[] {5, 7}, DirtyRanges.span(new long[] {5, 7}));
   }
 }
