@@ -42,10 +42,6 @@ public final class Lite3Encoder {
   private final Lite3Writer writer = new Lite3Writer();
   // A stack of member indices: each object being written sorts its own slice.
   private int[] members = new int[64];
-  // Per member slot: the key's hash and length (cut at a NUL), and its entry's offset.
-  private int[] memberHash = new int[64];
-  private int[] memberKeyBytes = new int[64];
-  private int[] memberEntry = new int[64];
   private int membersTop;
   private int[] mergeScratch = new int[0];
   private static final int TAG_CACHE_SIZE = 4;
@@ -56,22 +52,8 @@ public final class Lite3Encoder {
   private byte[] head;
   private int headDataOffset;
 
-  // False only in tests, to compare the one-leaf fast path with the general insertion.
-  private final boolean leafFastPath;
-
   /** Creates an encoder. */
-  public Lite3Encoder() {
-    this(true);
-  }
-
-  /**
-   * Creates an encoder that may or may not write small containers in one go.
-   *
-   * @param leafFastPath whether containers of at most 7 entries skip the general insertion
-   */
-  Lite3Encoder(boolean leafFastPath) {
-    this.leafFastPath = leafFastPath;
-  }
+  public Lite3Encoder() {}
 
   /**
    * Encodes a message envelope using this thread's encoder.
@@ -215,28 +197,16 @@ public final class Lite3Encoder {
 
   /** Fills the container at {@code node} with the members or elements of tape token {@code i}. */
   private void fill(int node, int i) {
+    if (tape.kind(i) == JsonTape.ARRAY) {
+      for (int v = i + 1, end = tape.end(i); v < end; v = tape.next(v)) {
+        put(node, v, null, 0, 0, 0);
+      }
+      return;
+    }
     int n = tape.count(i);
     int base = membersTop;
-    reserveMembers(base + n);
-    if (tape.kind(i) == JsonTape.ARRAY) {
-      if (n > Lite3NodeDescriptor.KEY_COUNT_MAX || !leafFastPath) {
-        for (int v = i + 1, end = tape.end(i); v < end; v = tape.next(v)) {
-          put(node, v, null, 0, 0, 0);
-        }
-        return;
-      }
-      // One leaf: entries first, the node once at the end (Lite3Writer.finishLeaf).
-      membersTop = base + n;
-      int k = base;
-      for (int v = i + 1, end = tape.end(i); v < end; v = tape.next(v)) {
-        int at = writer.appendLeafEntry(null, 0, 0, payloadBytes(v));
-        memberHash[k] = k - base;
-        memberEntry[k++] = writer.lastEntryOffset();
-        putValue(at, v);
-      }
-      writer.finishLeaf(node, memberHash, memberEntry, base, n);
-      membersTop = base;
-      return;
+    if (members.length < base + n) {
+      members = Arrays.copyOf(members, Math.max(members.length * 2, base + n));
     }
     int k = base;
     for (int key = i + 1, end = tape.end(i); key < end; key = tape.next(key + 1)) {
@@ -244,18 +214,14 @@ public final class Lite3Encoder {
     }
     membersTop = k;
     sortKeys(base, k);
-    // Stable sort: of equal keys, the last one in the document wins; the others are dropped here.
-    int unique = base;
-    for (int m = base; m < k; m++) {
-      if (m + 1 < k && compareKeys(members[m], members[m + 1]) == 0) {
-        continue;
-      }
-      members[unique++] = members[m];
-    }
     byte[] text = tape.bytes();
     boolean nul = tape.keysHoldNul();
-    for (int m = base; m < unique; m++) {
+    for (int m = base; m < k; m++) {
       int key = members[m];
+      // Stable sort: of equal keys, the last one in the document wins.
+      if (m + 1 < k && compareKeys(key, members[m + 1]) == 0) {
+        continue;
+      }
       int off = tape.textOffset(key);
       int len = tape.textLength(key);
       int hash = tape.keyHash(key);
@@ -269,76 +235,27 @@ public final class Lite3Encoder {
           }
         }
       }
-      memberHash[m] = hash;
-      memberKeyBytes[m] = len;
-    }
-    int count = unique - base;
-    if (leafFastPath
-        && count <= Lite3NodeDescriptor.KEY_COUNT_MAX
-        && distinctHashes(base, unique)) {
-      // One leaf, as above; equal hashes need the writer's probing, so they take the general path.
-      for (int m = base; m < unique; m++) {
-        int key = members[m];
-        int at =
-            writer.appendLeafEntry(
-                text, tape.textOffset(key), memberKeyBytes[m], payloadBytes(key + 1));
-        memberEntry[m] = writer.lastEntryOffset();
-        putValue(at, key + 1);
-      }
-      writer.finishLeaf(node, memberHash, memberEntry, base, count);
-    } else {
-      for (int m = base; m < unique; m++) {
-        int key = members[m];
-        put(node, key + 1, text, tape.textOffset(key), memberKeyBytes[m], memberHash[m]);
-      }
+      put(node, key + 1, text, off, len, hash);
     }
     membersTop = base;
   }
 
-  private void reserveMembers(int size) {
-    if (members.length < size) {
-      int n = Math.max(members.length * 2, size);
-      members = Arrays.copyOf(members, n);
-      memberHash = Arrays.copyOf(memberHash, n);
-      memberKeyBytes = Arrays.copyOf(memberKeyBytes, n);
-      memberEntry = Arrays.copyOf(memberEntry, n);
-    }
-  }
-
-  private boolean distinctHashes(int from, int to) {
-    for (int x = from + 1; x < to; x++) {
-      for (int y = from; y < x; y++) {
-        if (memberHash[x] == memberHash[y]) {
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
-  private int payloadBytes(int v) {
-    return switch (tape.kind(v)) {
-      case JsonTape.OBJECT, JsonTape.ARRAY -> Lite3Writer.containerPayloadBytes();
-      case JsonTape.STRING -> Lite3Writer.stringPayloadBytes(tape.textLength(v));
-      case JsonTape.I64, JsonTape.F64 -> 8;
-      case JsonTape.TRUE, JsonTape.FALSE -> 1;
-      default -> 0;
-    };
-  }
-
   /** Writes tape value {@code v} as a member ({@code key != null}) or element of {@code node}. */
   private void put(int node, int v, byte[] key, int keyOff, int keyLen, int keyHash) {
-    int payload = payloadBytes(v);
+    byte kind = tape.kind(v);
+    int payload =
+        switch (kind) {
+          case JsonTape.OBJECT, JsonTape.ARRAY -> Lite3Writer.containerPayloadBytes();
+          case JsonTape.STRING -> Lite3Writer.stringPayloadBytes(tape.textLength(v));
+          case JsonTape.I64, JsonTape.F64 -> 8;
+          case JsonTape.TRUE, JsonTape.FALSE -> 1;
+          default -> 0;
+        };
     int at =
         key == null
             ? writer.appendElement(node, payload)
             : writer.setMember(node, key, keyOff, keyLen, keyHash, payload);
-    putValue(at, v);
-  }
-
-  /** Writes tape value {@code v} at the reserved offset {@code at}. */
-  private void putValue(int at, int v) {
-    switch (tape.kind(v)) {
+    switch (kind) {
       case JsonTape.OBJECT -> fill(writer.putContainer(at, Lite3Type.OBJECT), v);
       case JsonTape.ARRAY -> fill(writer.putContainer(at, Lite3Type.ARRAY), v);
       case JsonTape.STRING ->

@@ -7,13 +7,11 @@ import static io.plasmite.lite3.Lite3NodeDescriptor.SPLIT_MEDIAN_INDEX;
 import static io.plasmite.lite3.Lite3NodeDescriptor.TREE_HEIGHT_MAX;
 import static io.plasmite.lite3.Lite3NodeDescriptor.bumpGen;
 import static io.plasmite.lite3.Lite3NodeDescriptor.childOfs;
-import static io.plasmite.lite3.Lite3NodeDescriptor.genType;
 import static io.plasmite.lite3.Lite3NodeDescriptor.hash;
 import static io.plasmite.lite3.Lite3NodeDescriptor.keyCount;
 import static io.plasmite.lite3.Lite3NodeDescriptor.kvOfs;
 import static io.plasmite.lite3.Lite3NodeDescriptor.putU32;
 import static io.plasmite.lite3.Lite3NodeDescriptor.setChildOfs;
-import static io.plasmite.lite3.Lite3NodeDescriptor.setGenType;
 import static io.plasmite.lite3.Lite3NodeDescriptor.setHash;
 import static io.plasmite.lite3.Lite3NodeDescriptor.setKvOfs;
 import static io.plasmite.lite3.Lite3NodeDescriptor.setSizeKc;
@@ -51,7 +49,6 @@ public final class Lite3Writer {
 
   private byte[] buf = new byte[1024];
   private int len;
-  private int lastEntry;
 
   /** Creates an empty writer. */
   public Lite3Writer() {}
@@ -200,76 +197,6 @@ public final class Lite3Writer {
    */
   public int appendElement(int container, int payloadBytes) {
     return set(container, null, 0, 0, Lite3NodeDescriptor.size(buf, container), payloadBytes);
-  }
-
-  /**
-   * Appends the entry of the next member or element of a container being filled in one go (see
-   * {@link #finishLeaf}): its key (none for an array element) and room for its value, exactly where
-   * {@link #setMember} or {@link #appendElement} would put them, but without touching the
-   * container.
-   *
-   * @param key UTF-8 key bytes without a 0 byte, or null for an array element
-   * @param keyOff first key byte
-   * @param keyLen number of key bytes
-   * @param payloadBytes the value's payload length P (95 for a nested container)
-   * @return where the value's type byte goes; {@link #lastEntryOffset()} tells where the entry
-   *     starts
-   */
-  int appendLeafEntry(byte[] key, int keyOff, int keyLen, int payloadBytes) {
-    int keySize = key == null ? 0 : keyLen + 1;
-    int tagSize = key == null ? 0 : tagSize(keySize);
-    int pad = padding(tagSize + keySize, payloadBytes);
-    ensure(pad + tagSize + keySize + 1 + payloadBytes);
-    len += pad;
-    lastEntry = len;
-    return appendEntry(key, keyOff, keyLen, tagSize, payloadBytes);
-  }
-
-  /**
-   * Where the entry of the last {@link #appendLeafEntry} starts.
-   *
-   * @return the entry offset
-   */
-  int lastEntryOffset() {
-    return lastEntry;
-  }
-
-  /**
-   * Completes an empty container whose {@code n <= 7} entries were appended with {@link
-   * #appendLeafEntry}: the bytes equal those of {@code n} calls of {@link #setMember} (distinct
-   * hashes, in the same entry order) or {@link #appendElement} (hashes 0..n-1). Such a container
-   * never splits, so it stays one leaf, whose slots hold the entries in unsigned hash order and
-   * whose generation counts the {@code n} insertions.
-   *
-   * @param c the container's root node, still empty
-   * @param hashes the entries' key hashes (reordered in place)
-   * @param entries the entries' offsets (reordered in place)
-   * @param from first index into {@code hashes} and {@code entries}
-   * @param n number of entries, at most 7, with distinct hashes
-   */
-  void finishLeaf(int c, int[] hashes, int[] entries, int from, int n) {
-    if (n > KEY_COUNT_MAX || keyCount(buf, c) != 0) {
-      throw new IllegalStateException("finishLeaf needs an empty container and at most 7 entries");
-    }
-    for (int i = from + 1, end = from + n; i < end; i++) {
-      int h = hashes[i];
-      int e = entries[i];
-      int j = i - 1;
-      while (j >= from && Integer.compareUnsigned(hashes[j], h) > 0) {
-        hashes[j + 1] = hashes[j];
-        entries[j + 1] = entries[j];
-        j--;
-      }
-      hashes[j + 1] = h;
-      entries[j + 1] = e;
-    }
-    for (int j = 0; j < n; j++) {
-      setHash(buf, c, j, hashes[from + j]);
-      setKvOfs(buf, c, j, entries[from + j]);
-    }
-    int word = genType(buf, c);
-    setGenType(buf, c, (word & 0xFF) | ((word + (n << 8)) & 0xFFFFFF00));
-    setSizeKc(buf, c, sizeKc(buf, c) + n + (n << SIZE_SHIFT));
   }
 
   /**
