@@ -425,26 +425,22 @@ public final class ServeBench {
 
   private byte[] post(String path, String body) {
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    String head =
-        "POST "
-            + path
-            + " HTTP/1.1\r\nHost: "
-            + host
-            + ":"
-            + port
-            + "\r\nAuthorization: Bearer "
-            + token
-            + "\r\nContent-Type: application/json\r\nContent-Length: "
-            + b.length
-            + "\r\n\r\n";
-    byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+    byte[] h =
+        request("POST", path, "Content-Type: application/json\r\nContent-Length: " + b.length);
     byte[] out = Arrays.copyOf(h, h.length + b.length);
     System.arraycopy(b, 0, out, h.length, b.length);
     return out;
   }
 
   private byte[] get(String path) {
-    return ("GET "
+    return request("GET", path, null);
+  }
+
+  /** A request's head: line, host, token and the extra header lines, up to the blank line. */
+  private byte[] request(String method, String path, String extraHeaders) {
+    String head =
+        method
+            + " "
             + path
             + " HTTP/1.1\r\nHost: "
             + host
@@ -452,8 +448,10 @@ public final class ServeBench {
             + port
             + "\r\nAuthorization: Bearer "
             + token
-            + "\r\n\r\n")
-        .getBytes(StandardCharsets.US_ASCII);
+            + "\r\n"
+            + (extraHeaders == null ? "" : extraHeaders + "\r\n")
+            + "\r\n";
+    return head.getBytes(StandardCharsets.US_ASCII);
   }
 
   /** A line of a JSON Lines stream. */
