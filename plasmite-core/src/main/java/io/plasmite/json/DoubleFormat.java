@@ -125,25 +125,27 @@ public final class DoubleFormat {
     int i = at + n;
     // Two digits per division while the number needs a long, then in int arithmetic.
     while (x > Integer.MAX_VALUE) {
-      int pair = (int) (x % 100);
+      i = putPair(out, i, (int) (x % 100));
       x /= 100;
-      out[--i] = DIGIT_PAIRS[2 * pair + 1];
-      out[--i] = DIGIT_PAIRS[2 * pair];
     }
     int y = (int) x;
     while (y >= 100) {
-      int pair = y % 100;
+      i = putPair(out, i, y % 100);
       y /= 100;
-      out[--i] = DIGIT_PAIRS[2 * pair + 1];
-      out[--i] = DIGIT_PAIRS[2 * pair];
     }
     if (y >= 10) {
-      out[--i] = DIGIT_PAIRS[2 * y + 1];
-      out[--i] = DIGIT_PAIRS[2 * y];
+      i = putPair(out, i, y);
     } else {
       out[--i] = (byte) ('0' + y);
     }
     return at + n;
+  }
+
+  /** Writes the two digits of {@code pair} (0..99) just before {@code end}; returns their start. */
+  private static int putPair(byte[] out, int end, int pair) {
+    out[end - 1] = DIGIT_PAIRS[2 * pair + 1];
+    out[end - 2] = DIGIT_PAIRS[2 * pair];
+    return end - 2;
   }
 
   /** "00", "01", ... "99", back to back. */

@@ -422,7 +422,7 @@ public final class JsonTape {
   }
 
   /**
-   * Appends a copy of {@code len} input bytes to the text, for {@link #addCopiedText}.
+   * Appends a copy of {@code len} input bytes to the text, for tokens that point into it.
    *
    * @return where the copy starts in {@link #bytes()}
    */
@@ -433,19 +433,15 @@ public final class JsonTape {
     return at;
   }
 
-  /** Adds a string or key token whose text is already in the text, inside a {@link #copyIn}. */
-  void addCopiedText(byte kind, int textOff, int n) {
-    int end = bytesLen;
-    addText(kind, textOff, n);
-    bytesLen = end;
-  }
-
-  /** Adds a string or key token whose text was written at the reserved offset. */
+  /**
+   * Adds a string or key token whose text is in {@link #bytes()}: written at a reserved offset, or
+   * inside a {@link #copyIn}.
+   */
   void addText(byte kind, int textOff, int n) {
     int at = add(kind);
     a[at] = textOff;
     b[at] = n;
-    bytesLen = textOff + n;
+    bytesLen = Math.max(bytesLen, textOff + n);
     if (kind == KEY) {
       long prefix = prefix(bytes, textOff, n);
       num[at] = prefix;

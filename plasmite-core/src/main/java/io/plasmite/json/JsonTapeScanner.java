@@ -215,7 +215,7 @@ final class JsonTapeScanner {
       byte c = in[pos];
       if (c == '"') {
         // No escape: the text is where the input copy holds it.
-        tape.addCopiedText(
+        tape.addText(
             key ? JsonTape.KEY : JsonTape.STRING, inputCopy + (start - inputStart), pos - start);
         return pos + 1;
       }
