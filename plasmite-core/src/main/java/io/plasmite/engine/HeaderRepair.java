@@ -13,14 +13,15 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The check is O(1) and runs before every append: (1) the header is plausible; (2) the tail's
  * first frame (after a short end gap or a wrap marker) is committed and carries {@code oldest_seq},
- * and {@code tail_next} is its end; (3) the frame at {@code head} is not the newest frame (it would
- * be if {@code newest_seq} was published and {@code head} not). When a check fails, the chain of
- * committed frames ending at {@code newest_seq} is found — from the tail, from {@code tail_next},
- * else by scanning the ring — and the header is rebuilt from it: oldest seq, tail, {@code
- * tail_next}, head after the newest frame. {@code newest_seq} never changes: a frame the killed
- * writer finished but did not publish stays unpublished and is overwritten by the next append. This
- * also mends the state a reference writer leaves when killed after overwriting old frames but
- * before moving its header's tail ({@code pool-format-v3.md} §11 item 7).
+ * and {@code tail_next} is its end (0 when the tail is a short gap or a wrap marker); (3) the frame
+ * at {@code head} is not the newest frame (it would be if {@code newest_seq} was published and
+ * {@code head} not). When a check fails, the chain of committed frames ending at {@code newest_seq}
+ * is found — from the tail, from {@code tail_next}, else by scanning the ring — and the header is
+ * rebuilt from it: oldest seq, tail, {@code tail_next}, head after the newest frame. {@code
+ * newest_seq} never changes: a frame the killed writer finished but did not publish stays
+ * unpublished and is overwritten by the next append. This also mends the state a reference writer
+ * leaves when killed after overwriting old frames but before moving its header's tail ({@code
+ * pool-format-v3.md} §11 item 7).
  */
 final class HeaderRepair {
   private HeaderRepair() {}
@@ -48,7 +49,9 @@ final class HeaderRepair {
         || FrameDescriptor.seq(ring, first) != h.oldestSeq()) {
       return false;
     }
-    if (first == h.tail() && h.tailNext() != 0 && h.tailNext() != end(ring, ringSize, first)) {
+    // Exactly what the validator expects: a writer killed between the tail and tail_next stores
+    // leaves the old word, which can be 0 (an old tail at a wrap marker or the ring's end).
+    if (h.tailNext() != (first == h.tail() ? end(ring, ringSize, first) : 0)) {
       return false;
     }
     boolean wholeRing = h.head() == h.tail() && h.oldestSeq() == h.newestSeq();
@@ -196,6 +199,26 @@ final class HeaderRepair {
         && len <= FrameDescriptor.maxPayloadBytes(ringSize)
         && off + FrameDescriptor.frameBytes(len) <= ringSize
         && FrameDescriptor.hasCommitMarker(ring, off, len);
+  }
+
+  /**
+   * What {@code tail_next_off} must hold for a tail at {@code tail}: 0 after a short end gap or a
+   * wrap marker, the end of a committed frame otherwise; -1 when the tail holds neither.
+   *
+   * @param ring the ring
+   * @param ringSize its size
+   * @param tail the tail offset, inside the ring and 8-aligned
+   * @return the expected value, or -1
+   */
+  static long expectedTailNext(MemorySegment ring, long ringSize, long tail) {
+    if (ringSize - tail < HEADER_BYTES) {
+      return 0;
+    }
+    if (FrameDescriptor.magic(ring, tail) == FrameDescriptor.MAGIC
+        && FrameDescriptor.stateAcquire(ring, tail) == FrameDescriptor.STATE_WRAP) {
+      return 0;
+    }
+    return committed(ring, ringSize, tail) ? end(ring, ringSize, tail) : -1;
   }
 
   /** The ring offset after the frame at {@code off} (0 at the ring end). */

@@ -143,7 +143,7 @@ public final class PoolRepairer {
           h.withPointers(
               h.head(),
               h.tail(),
-              PoolValidator.expectedTailNext(ring, h.ringSize(), h.tail()),
+              HeaderRepair.expectedTailNext(ring, h.ringSize(), h.tail()),
               h.oldestSeq(),
               h.newestSeq());
     } else {
@@ -301,7 +301,7 @@ public final class PoolRepairer {
     return h.withPointers(
         end,
         h.tail(),
-        PoolValidator.expectedTailNext(pool.ring(), ringSize, h.tail()),
+        HeaderRepair.expectedTailNext(pool.ring(), ringSize, h.tail()),
         oldest,
         last);
   }

@@ -195,7 +195,7 @@ public final class PoolValidator {
     if (steps < 0) {
       issues.add(new Issue("chain_loop", "frame chain does not reach the head", -1, ringPos));
     }
-    long tailNext = expectedTailNext(ring, ringSize, h.tail());
+    long tailNext = HeaderRepair.expectedTailNext(ring, ringSize, h.tail());
     if (tailNext >= 0 && tailNext != h.tailNext()) {
       issues.add(
           new Issue(
@@ -225,28 +225,5 @@ public final class PoolValidator {
       }
     }
     return new Walk(new ValidationReport(pool.path(), checked, issues), seen);
-  }
-
-  /**
-   * What {@code tail_next_off} must hold for a tail at {@code tail}: 0 after a short end gap or a
-   * wrap marker, the end of a committed frame otherwise; -1 when the tail holds neither (the walk
-   * reports that).
-   *
-   * @param ring the ring
-   * @param ringSize its size
-   * @param tail the tail offset, inside the ring and 8-aligned
-   * @return the expected value, or -1
-   */
-  static long expectedTailNext(MemorySegment ring, long ringSize, long tail) {
-    if (ringSize - tail < HEADER_BYTES) {
-      return 0;
-    }
-    if (FrameDescriptor.magic(ring, tail) == FrameDescriptor.MAGIC
-        && FrameDescriptor.stateAcquire(ring, tail) == FrameDescriptor.STATE_WRAP) {
-      return 0;
-    }
-    return HeaderRepair.committed(ring, ringSize, tail)
-        ? HeaderRepair.end(ring, ringSize, tail)
-        : -1;
   }
 }

@@ -94,6 +94,8 @@ class KillMidAppendTest {
     "complete, 0, 150",
     "torn-drops, 16, 150",
     "torn-drops, 0, 150",
+    "torn-tail, 16, 150",
+    "torn-tail, 0, 150",
     "torn-head, 16, 150",
     "torn-head, 0, 150",
   })

@@ -37,11 +37,12 @@ import java.util.List;
  * {@code index} (index slot written), {@code complete} (header published: a finished but
  * unacknowledged append).
  *
- * <p>Stages {@code torn-drops} and {@code torn-head} stop inside a header publication, between two
- * of its word stores: {@code torn-drops} after the drops' {@code tail_next_off} and {@code
- * tail_off} but before {@code oldest_seq}; {@code torn-head} after the whole frame, index slot and
- * every pointer but {@code newest_seq}. A SIGKILL can land there as anywhere else (the writer may
- * be preempted between two stores).
+ * <p>Stages {@code torn-drops}, {@code torn-tail} and {@code torn-head} stop inside a header
+ * publication, between two of its word stores: {@code torn-drops} after the drops' {@code
+ * oldest_seq} but before {@code tail_off}; {@code torn-tail} after {@code tail_off} but before
+ * {@code tail_next_off}; {@code torn-head} after the whole frame, index slot and every pointer but
+ * {@code newest_seq}. A SIGKILL can land there as anywhere else (the writer may be preempted
+ * between two stores).
  *
  * <p>Stages {@code ref-writing} and {@code ref-committed} follow the reference writer's order
  * instead, which publishes nothing before the frame: wrap marker, frame in state Writing with half
@@ -126,6 +127,14 @@ public final class MidAppendChild {
       // Killed inside the publication of the drops: oldest_seq out, tail not yet.
       PoolHeaderDescriptor.setRelease(
           file, PoolHeaderDescriptor.OLDEST_SEQ_OFFSET, plan.afterDrops().oldestSeq());
+      return;
+    }
+    if (stage.equals("torn-tail")) {
+      // Killed before the drops' last store: tail_next_off still names the old tail's next.
+      PoolHeaderDescriptor.setRelease(
+          file, PoolHeaderDescriptor.OLDEST_SEQ_OFFSET, plan.afterDrops().oldestSeq());
+      PoolHeaderDescriptor.setRelease(
+          file, PoolHeaderDescriptor.TAIL_OFFSET, plan.afterDrops().tail());
       return;
     }
     if (stage.equals("torn-head")) {
