@@ -12,7 +12,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -29,10 +28,13 @@ import java.util.function.Supplier;
 public final class Appender {
   private final PoolFile pool;
   private final Supplier<WakeChannel> wake;
-  private final ReentrantLock syncLock = new ReentrantLock();
+  // Group commit: one thread at a time syncs (the leader); the others wait on the monitor, not in
+  // a queue of lock hand-offs, and all wake together when a sync covers them.
+  private final Object syncMonitor = new Object();
   // File ranges written since the last sync, as (position, length) pairs; guarded by itself.
   private final DirtyRanges dirty = new DirtyRanges();
   private volatile long syncedTicket;
+  private boolean syncing; // guarded by syncMonitor
 
   /**
    * Creates an appender.
@@ -183,22 +185,47 @@ public final class Appender {
 
   /**
    * Syncs at least everything up to {@code mine}: exactly the touched ranges, then the header page.
-   * One sync serves every thread waiting at the time (group commit).
+   * Protocol: (1) a thread whose ticket is already synced returns; (2) if no sync runs, it becomes
+   * the leader, else it waits for the running sync to end and goes back to (1); (3) the leader
+   * drains every range recorded so far — its own and those of threads that appended meanwhile —
+   * syncs them and publishes the drained ticket; (4) it wakes every waiter at once. A failed sync
+   * puts its ranges back, so no waiter is acknowledged on the strength of a sync that did not
+   * happen; the next leader tries them again.
    */
   private void groupSync(long mine) {
-    if (syncedTicket >= mine) {
-      return;
-    }
-    syncLock.lock();
-    try {
+    boolean interrupted = false;
+    synchronized (syncMonitor) {
+      while (syncedTicket < mine && syncing) {
+        try {
+          syncMonitor.wait();
+        } catch (InterruptedException e) {
+          // An acknowledgement must not outrun its sync: keep waiting, keep the interrupt.
+          interrupted = true;
+        }
+      }
       if (syncedTicket >= mine) {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
         return;
       }
-      DirtyRanges.Batch batch = dirty.drain();
+      syncing = true;
+    }
+    DirtyRanges.Batch batch = dirty.drain();
+    try {
       pool.sync(batch.ranges());
       syncedTicket = batch.ticket();
+    } catch (RuntimeException e) {
+      dirty.restore(batch);
+      throw e;
     } finally {
-      syncLock.unlock();
+      synchronized (syncMonitor) {
+        syncing = false;
+        syncMonitor.notifyAll();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

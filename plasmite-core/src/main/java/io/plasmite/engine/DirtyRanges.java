@@ -43,6 +43,22 @@ final class DirtyRanges {
     return b;
   }
 
+  /**
+   * Puts back the ranges of a batch whose sync failed, for the next sync to cover.
+   *
+   * @param batch what {@link #drain} returned
+   */
+  synchronized void restore(Batch batch) {
+    long[] r = batch.ranges();
+    for (int i = 0; i < r.length; i += 2) {
+      if (count + 2 > ranges.length) {
+        ranges = Arrays.copyOf(ranges, ranges.length * 2);
+      }
+      ranges[count++] = r[i];
+      ranges[count++] = r[i + 1];
+    }
+  }
+
   /** The smallest (position, length) pair covering every pair given; none for none. */
   static long[] span(long[] pairs) {
     if (pairs.length == 0) {

@@ -21,6 +21,18 @@ class DirtyRangesTest {
   }
 
   @Test
+  void aFailedSyncsRangesComeBackForTheNextDrain() {
+    DirtyRanges dirty = new DirtyRanges();
+    dirty.add(8192, 128);
+    DirtyRanges.Batch failed = dirty.drain();
+    dirty.add(20_000, 64); // appended while the failed sync ran
+    dirty.restore(failed);
+    DirtyRanges.Batch retry = dirty.drain();
+    assertArrayEquals(new long[] {8192, 20_064 - 8192}, retry.ranges());
+    assertEquals(2, retry.ticket());
+  }
+
+  @Test
   void oneRangeStaysAsItIs() {
     assertArrayEquals(new long[] {5, 7}, DirtyRanges.span(new long[] {5, 7}));
   }
