@@ -45,6 +45,10 @@ public final class PoolFile implements AutoCloseable {
   private final HeaderState geometry;
   // The identity (device, inode) of the mapped file, to notice the path naming another file.
   private final Object fileKey;
+
+  /** Non-blocking {@code flock} attempts before a blocking one (see {@link #lock}). */
+  private static final int LOCK_TRIES_BEFORE_BLOCKING = 64;
+
   private final ReentrantLock jvmLock = new ReentrantLock();
   private final Checkpoints checkpoints = new Checkpoints();
   private volatile boolean closed;
@@ -351,7 +355,18 @@ public final class PoolFile implements AutoCloseable {
       throw PlasmiteException.of(ErrorKind.PERMISSION, "pool is open read-only").withPath(path);
     }
     jvmLock.lock();
-    int r = NativeIo.flock(fd, NativeIo.LOCK_EX);
+    int r = NativeIo.flock(fd, NativeIo.LOCK_EX | NativeIo.LOCK_NB);
+    // Held by another process: writers hold it for microseconds, so a few more tries usually win
+    // it without the kernel putting this thread to sleep and waking it again; then block.
+    for (int tries = 1;
+        r != 0 && NativeIo.errno() == NativeIo.EAGAIN && tries < LOCK_TRIES_BEFORE_BLOCKING;
+        tries++) {
+      Thread.onSpinWait();
+      r = NativeIo.flock(fd, NativeIo.LOCK_EX | NativeIo.LOCK_NB);
+    }
+    if (r != 0 && NativeIo.errno() == NativeIo.EAGAIN) {
+      r = NativeIo.flock(fd, NativeIo.LOCK_EX);
+    }
     if (r != 0) {
       int errno = NativeIo.errno();
       jvmLock.unlock();
