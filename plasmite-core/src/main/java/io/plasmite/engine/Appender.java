@@ -26,15 +26,23 @@ import java.util.function.Supplier;
  * flush at once share one sync (group commit).
  */
 public final class Appender {
+  /** The longest a sync leader waits for writers coming back from the previous sync. */
+  private static final long MAX_GATHER_NS = 100_000;
+
   private final PoolFile pool;
   private final Supplier<WakeChannel> wake;
   // Group commit: one thread at a time syncs (the leader); the others wait on the monitor, not in
   // a queue of lock hand-offs, and all wake together when a sync covers them.
   private final Object syncMonitor = new Object();
-  // File ranges written since the last sync, as (position, length) pairs; guarded by itself.
+  // Bytes written since the last sync and the appends that wrote them; guarded by itself.
   private final DirtyRanges dirty = new DirtyRanges();
   private volatile long syncedTicket;
   private boolean syncing; // guarded by syncMonitor
+  // The leader's own figures (one leader at a time; the monitor orders them): appends its last
+  // sync covered, the ticket it drained, and how long the sync took.
+  private long lastGroupAppends;
+  private long lastDrainedTicket;
+  private long lastSyncNs;
 
   /**
    * Creates an appender.
@@ -168,6 +176,7 @@ public final class Appender {
             dirty.add(
                 IndexDescriptor.slotPosition(capacity, plan.seq()), IndexDescriptor.SLOT_BYTES);
           }
+          dirty.appended();
         }
       }
     } finally {
@@ -184,13 +193,13 @@ public final class Appender {
   }
 
   /**
-   * Syncs at least everything up to {@code mine}: exactly the touched ranges, then the header page.
-   * Protocol: (1) a thread whose ticket is already synced returns; (2) if no sync runs, it becomes
-   * the leader, else it waits for the running sync to end and goes back to (1); (3) the leader
-   * drains every range recorded so far — its own and those of threads that appended meanwhile —
-   * syncs them and publishes the drained ticket; (4) it wakes every waiter at once. A failed sync
-   * puts its ranges back, so no waiter is acknowledged on the strength of a sync that did not
-   * happen; the next leader tries them again.
+   * Syncs at least everything up to {@code mine}: the span of the bytes written, then the header
+   * page. Protocol: (1) a thread whose ticket is already synced returns; (2) if no sync runs, it
+   * becomes the leader, else it waits for the running sync to end and goes back to (1); (3) the
+   * leader drains every range recorded so far — its own and those of threads that appended
+   * meanwhile — syncs them and publishes the drained ticket; (4) it wakes every waiter at once. A
+   * failed sync puts its span back, so no waiter is acknowledged on the strength of a sync that did
+   * not happen; the next leader tries them again.
    */
   private void groupSync(long mine) {
     boolean interrupted = false;
@@ -211,10 +220,15 @@ public final class Appender {
       }
       syncing = true;
     }
+    gather();
     DirtyRanges.Batch batch = dirty.drain();
+    long started = System.nanoTime();
     try {
       pool.sync(batch.ranges());
       syncedTicket = batch.ticket();
+      lastGroupAppends = batch.ticket() - lastDrainedTicket;
+      lastDrainedTicket = batch.ticket();
+      lastSyncNs = System.nanoTime() - started;
     } catch (RuntimeException e) {
       dirty.restore(batch);
       throw e;
@@ -226,6 +240,22 @@ public final class Appender {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * After a sync that covered several writers, they come back together: the leader that follows
+   * waits a little (at most half a sync) until as many appends as last time are recorded, so that
+   * one sync covers them all instead of this leader alone. A lone writer never waits.
+   */
+  private void gather() {
+    long want = lastGroupAppends;
+    if (want <= 1) {
+      return;
+    }
+    long deadline = System.nanoTime() + Math.min(MAX_GATHER_NS, lastSyncNs / 2);
+    while (dirty.ticket() - lastDrainedTicket < want && System.nanoTime() < deadline) {
+      Thread.yield();
     }
   }
 
