@@ -80,12 +80,15 @@ public final class AppendPlanner {
       if (++drops > dropBound) {
         throw corrupt("frames to drop never end: the ring's frame chain loops");
       }
-      long[] step = fastDrop(ringSize, head, tail, tailNext, oldest);
-      if (step == null) {
-        step = slowDrop(ring, ringSize, head, tail, oldest);
+      long fast = fastDrop(ringSize, head, tail, tailNext);
+      if (fast >= 0) {
+        tail = fast;
+        oldest = fast == head ? 0 : oldest + 1;
+      } else {
+        long[] step = slowDrop(ring, ringSize, head, tail, oldest);
+        tail = step[0];
+        oldest = step[1];
       }
-      tail = step[0];
-      oldest = step[1];
       tailNext = 0;
       if (tail == head) {
         oldest = 0;
@@ -93,10 +96,10 @@ public final class AppendPlanner {
       }
     }
 
+    long afterDropsTail = tail;
+    long afterDropsOldest = oldest;
     long afterDropsTailNext =
         oldest == 0 ? tail : tail == h.tail() ? h.tailNext() : nextAfter(ring, ringSize, tail);
-    HeaderState afterDrops =
-        h.withPointers(h.head(), tail, afterDropsTailNext, oldest, h.newestSeq());
 
     long wrapOffset = -1;
     if (ringSize - head < frameBytes) {
@@ -120,7 +123,17 @@ public final class AppendPlanner {
     // Unless the pool was empty, the tail has not moved since the drops: its next is known.
     long newTailNext = intoEmpty ? newHead : afterDropsTailNext;
     HeaderState next = h.withPointers(newHead, tail, newTailNext, oldest, seq);
-    return new AppendPlan(seq, head, frameBytes, wrapOffset, drops, afterDrops, next);
+    return new AppendPlan(
+        seq,
+        head,
+        frameBytes,
+        wrapOffset,
+        drops,
+        h.head(),
+        afterDropsTail,
+        afterDropsTailNext,
+        afterDropsOldest,
+        next);
   }
 
   private static boolean inRing(long off, long ringSize) {
@@ -149,22 +162,25 @@ public final class AppendPlanner {
     return remaining >= HEADER_BYTES ? frameBytes + HEADER_BYTES : frameBytes + remaining;
   }
 
-  /** Drops the tail frame through {@code tail_next_off}; null when that word cannot be used. */
-  private static long[] fastDrop(long ringSize, long head, long tail, long tailNext, long oldest) {
+  /**
+   * Drops the tail frame through {@code tail_next_off}: the new tail, or -1 when that word cannot
+   * be used. The oldest seq becomes 0 if the new tail reaches the head, else one more.
+   */
+  private static long fastDrop(long ringSize, long head, long tail, long tailNext) {
     if (tailNext == 0
         || tailNext >= ringSize
         || tailNext % 8 != 0
         || ringSize - tailNext < HEADER_BYTES) {
-      return null;
+      return -1;
     }
     if (tailNext == tail) {
       // One frame fills the whole ring: dropping it empties the pool.
-      return head == tail ? new long[] {tail, 0} : null;
+      return head == tail ? tail : -1;
     }
     if (tailNext < tail || tailNext - tail < HEADER_BYTES) {
-      return null;
+      return -1;
     }
-    return new long[] {tailNext, tailNext == head ? 0 : oldest + 1};
+    return tailNext;
   }
 
   /** Drops what sits at the tail by reading it: a short gap, a wrap marker or a frame. */

@@ -141,7 +141,7 @@ public final class Appender {
           throw e.withPath(pool.path());
         }
         if (plan.droppedFrames() > 0) {
-          plan.afterDrops().publishTail(file);
+          plan.publishDrops(file);
           VarHandle.releaseFence();
         }
         if (plan.wrapOffset() >= 0) {

@@ -122,6 +122,18 @@ public record HeaderState(
    * @param file the whole-file segment
    */
   public void publishTail(MemorySegment file) {
+    publishTail(file, oldestSeq, tail, tailNext);
+  }
+
+  /**
+   * Publishes the tail words, {@code oldest_seq} first (release stores).
+   *
+   * @param file the whole-file segment
+   * @param oldestSeq the oldest seq
+   * @param tail the tail offset
+   * @param tailNext the tail_next offset
+   */
+  static void publishTail(MemorySegment file, long oldestSeq, long tail, long tailNext) {
     setRelease(file, OLDEST_SEQ_OFFSET, oldestSeq);
     setRelease(file, TAIL_OFFSET, tail);
     setRelease(file, TAIL_NEXT_OFFSET, tailNext);
