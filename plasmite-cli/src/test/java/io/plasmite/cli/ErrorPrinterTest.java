@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,27 @@ class ErrorPrinterTest {
     assertEquals(ErrorKind.INTERNAL, error.kind());
     assertEquals(1, new ErrorPrinter(err, false).print(error));
     assertTrue(error.getMessage().contains("boom"), error.getMessage());
+  }
+
+  @Test
+  void theExitStatusIsTheKindsStatusOfJsonMd() {
+    // json.md §3; RetentionGap (9) has no CLI path of its own (follow continues over gaps with a
+    // notice), so this is where its status is checked.
+    Map<ErrorKind, Integer> expected = new EnumMap<>(ErrorKind.class);
+    expected.put(ErrorKind.INTERNAL, 1);
+    expected.put(ErrorKind.USAGE, 2);
+    expected.put(ErrorKind.NOT_FOUND, 3);
+    expected.put(ErrorKind.ALREADY_EXISTS, 4);
+    expected.put(ErrorKind.BUSY, 5);
+    expected.put(ErrorKind.PERMISSION, 6);
+    expected.put(ErrorKind.CORRUPT, 7);
+    expected.put(ErrorKind.IO, 8);
+    expected.put(ErrorKind.RETENTION_GAP, 9);
+    assertEquals(EnumSet.allOf(ErrorKind.class), expected.keySet());
+    for (Map.Entry<ErrorKind, Integer> e : expected.entrySet()) {
+      int status = new ErrorPrinter(err, false).print(PlasmiteException.of(e.getKey(), "x"));
+      assertEquals(e.getValue(), status, e.getKey().wireName());
+    }
   }
 
   @Test

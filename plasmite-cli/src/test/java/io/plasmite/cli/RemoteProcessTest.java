@@ -101,6 +101,24 @@ class RemoteProcessTest {
   }
 
   @Test
+  void aFollowOverTheServersTailLimitExitsBusy() throws Exception {
+    Pls server = new Pls(dir.resolve("pools"));
+    Pls client = new Pls(dir.resolve("client-side"));
+    try (Server s = serve(server, "--max-tail-concurrency", "1")) {
+      String url = s.url() + "/busy";
+      Pls.Run fed = client.run("", "feed", url, "--create", "{\"n\":1}");
+      assertEquals(0, fed.status(), fed.stderr());
+      try (Pls.Live holder = client.start("follow", url, "--tail", "1", "--jsonl")) {
+        // The first line proves the holder's stream is open and holds the only permit.
+        assertEquals(1, seq(holder.stdout.next()));
+        Pls.Run second = client.run("", "follow", url, "--tail", "1", "--one");
+        assertEquals(5, second.status(), second.stderr());
+        assertEquals("Busy", second.error().get("kind"));
+      }
+    }
+  }
+
+  @Test
   void urlShapesAndRemoteOptionsAreChecked() throws Exception {
     Pls pls = new Pls(dir);
     Pls.Run api = pls.run("", "feed", "http://127.0.0.1:9/v0/pools/x", "{}");
