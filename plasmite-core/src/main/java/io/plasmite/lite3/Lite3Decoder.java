@@ -58,6 +58,12 @@ public final class Lite3Decoder {
   private long[] prefixScratch = new long[0];
   private static final VarHandle BIG_ENDIAN_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LITTLE_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  // Set by keyLength: whether the key it measured holds a byte of 0x80 or above.
+  private boolean keyHigh;
 
   /** Creates a decoder. */
   public Lite3Decoder() {}
@@ -325,26 +331,59 @@ public final class Lite3Decoder {
     int key = e + tagSize;
     need(key, keySize);
     spendText(keySize, e);
-    // Keys are short: one plain pass finds the 0 byte and notes non-ASCII bytes.
-    int keyLen = 0;
-    int high = 0;
-    for (int at = base + key; keyLen < keySize; keyLen++) {
-      byte b = buf[at + keyLen];
-      if (b == 0) {
-        break;
-      }
-      high |= b;
-    }
-    if (keyLen == keySize) {
+    int keyLen = keyLength(base + key, keySize);
+    if (keyLen < 0) {
       throw corrupt("key lacks its terminating 0 byte", key);
     }
-    if (high < 0) {
+    if (keyHigh) {
       checkUtf8(key, keyLen);
     }
     prefixes[entriesTop / 3] = prefix(base + key, keyLen);
     entries[entriesTop++] = key;
     entries[entriesTop++] = keyLen;
     entries[entriesTop++] = key + keySize;
+  }
+
+  /**
+   * The length of the key at buffer offset {@code at} up to its first 0 byte, which must come
+   * within {@code keySize} bytes (else -1); sets {@link #keyHigh} if a byte before it is non-ASCII.
+   * Eight bytes a step: the lowest flag of {@code (x - ONES) & ~x & HIGHS} is exactly the first 0
+   * byte (a false flag needs a borrow from a real 0 byte below it).
+   */
+  private int keyLength(int at, int keySize) {
+    long high = 0;
+    for (int i = 0; i < keySize; i += 8) {
+      if (at + i > buf.length - 8) {
+        return keyLengthByBytes(at, i, keySize, high);
+      }
+      long x = (long) LITTLE_ENDIAN_LONGS.get(buf, at + i);
+      long zeros = (x - ONES) & ~x & HIGHS;
+      int inKey = keySize - i;
+      if (inKey < 8) {
+        zeros &= (1L << (8 * inKey)) - 1;
+      }
+      if (zeros != 0) {
+        int z = Long.numberOfTrailingZeros(zeros) >>> 3;
+        keyHigh = ((high | (x & ((1L << (8 * z)) - 1))) & HIGHS) != 0;
+        return i + z;
+      }
+      high |= x;
+    }
+    return -1;
+  }
+
+  /** {@link #keyLength} from key byte {@code from} on, one byte a step, near the buffer's end. */
+  private int keyLengthByBytes(int at, int from, int keySize, long highSoFar) {
+    boolean high = (highSoFar & HIGHS) != 0;
+    for (int i = from; i < keySize; i++) {
+      byte b = buf[at + i];
+      if (b == 0) {
+        keyHigh = high;
+        return i;
+      }
+      high |= b < 0;
+    }
+    return -1;
   }
 
   /** The first 8 bytes of the key at buffer offset {@code at}, big-endian, zero-padded. */
