@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
  * How the decoder reads object keys, which it scans eight bytes at a time: the key ends at its
  * first 0 byte, which must come within the key's stored size, and a non-ASCII byte anywhere before
  * that 0 byte is checked as UTF-8. Every key length from 1 to 24 and every byte position, with the
- * document at the end of its array (the last words are read byte by byte there) and with room after
- * it.
+ * payload at the very end of its array and with spare bytes after it.
  */
 class Lite3DecoderKeysTest {
   // Capitals and digits: no run of them occurs in the envelope's own keys (meta, tags, data).
