@@ -347,21 +347,39 @@ public final class CanonicalJsonWriter {
    * Each SWAR term is exact as to whether some byte matches; bytes of 0x80 and above never do.
    */
   private static boolean needsEscape(long x) {
+    return (escapeFlags(x) & HIGHS) != 0;
+  }
+
+  /** The flags of {@link #needsEscape}: the high bit of a byte is set only at or above a match. */
+  private static long escapeFlags(long x) {
     long q = x ^ (ONES * '"');
     long bs = x ^ (ONES * '\\');
-    long t = ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs);
-    return (t & HIGHS) != 0;
+    return ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs);
   }
 
   private void quoted(byte[] s, int off, int n) {
     ensure(n + 2);
     buf[len++] = '"';
-    int runStart = off;
     int end = off + n;
     int i = off;
     while (i <= end - 8 && !needsEscape((long) LONGS.get(s, i))) {
       i += 8;
     }
+    // The last 1–7 bytes as one word when the array has 8 bytes there: a flag can only come from a
+    // matching byte at or below it, so the masked low bytes are exact.
+    if (i < end && end - i < 8 && i <= s.length - 8) {
+      long highs = HIGHS & ((1L << (8 * (end - i))) - 1);
+      if ((escapeFlags((long) LONGS.get(s, i)) & highs) == 0) {
+        i = end;
+      }
+    }
+    if (i == end) {
+      copy(s, off, n);
+      put((byte) '"');
+      return;
+    }
+    copy(s, off, i - off);
+    int runStart = i;
     for (; i < end; i++) {
       int b = s[i] & 0xFF;
       if (b >= 0x20 && b != '"' && b != '\\') {

@@ -28,6 +28,13 @@ public final class Utf8 {
     while (i <= end - 8 && ((long) LONGS.get(buf, i) & HIGHS) == 0) {
       i += 8;
     }
+    // The last 1–7 bytes as one word when the array has 8 bytes there.
+    if (i < end && end - i < 8 && i <= buf.length - 8) {
+      long highs = HIGHS & ((1L << (8 * (end - i))) - 1);
+      if (((long) LONGS.get(buf, i) & highs) == 0) {
+        return -1;
+      }
+    }
     while (i < end && buf[i] >= 0) {
       i++;
     }

@@ -1,8 +1,10 @@
 package io.plasmite.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class CanonicalJsonWriterTest {
@@ -91,5 +93,66 @@ class CanonicalJsonWriterTest {
 
   private static String quote(String s) {
     return "\"" + s + "\"";
+  }
+
+  /** What a string of {@code a}s with an escaped byte at {@code p} must print as. */
+  private static String expected(int n, int p, String escaped) {
+    return "\"" + "a".repeat(p) + escaped + "a".repeat(n - p - 1) + "\"";
+  }
+
+  @Test
+  void anEscapeAtAnyPositionIsWrittenWithTheArrayEndingThereOrNot() {
+    // The writer scans eight bytes at a time and the last 1–7 as one word: every length, position
+    // and amount of room after the string, with bytes after it that would need escaping.
+    byte[] specials = {'"', '\\', '\n', 0x01, 0x1f};
+    String[] escapes = {"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f"};
+    for (int n = 1; n <= 20; n++) {
+      for (int p = 0; p < n; p++) {
+        for (int k = 0; k < specials.length; k++) {
+          for (int room = 0; room <= 9; room++) {
+            byte[] text = new byte[2 + n + room];
+            Arrays.fill(text, (byte) '"');
+            Arrays.fill(text, 2, 2 + n, (byte) 'a');
+            text[2 + p] = specials[k];
+            CanonicalJsonWriter w = new CanonicalJsonWriter(false);
+            w.string(text, 2, n);
+            assertEquals(expected(n, p, escapes[k]), w.toString(), n + "/" + p);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void plainStringsOfEveryLengthAreCopied() {
+    for (int n = 0; n <= 20; n++) {
+      for (int room = 0; room <= 9; room++) {
+        byte[] text = new byte[n + room];
+        Arrays.fill(text, 0, n, (byte) 'b');
+        Arrays.fill(text, n, n + room, (byte) '\\');
+        CanonicalJsonWriter w = new CanonicalJsonWriter(false);
+        w.startObject().key(text, 0, n).string(text, 0, n).endObject();
+        String b = "b".repeat(n);
+        assertEquals("{\"" + b + "\":\"" + b + "\"}", w.toString());
+      }
+    }
+  }
+
+  @Test
+  void utf8ValidityLooksOnlyAtTheRangeAtEveryLength() {
+    for (int n = 1; n <= 20; n++) {
+      for (int room = 0; room <= 9; room++) {
+        byte[] text = new byte[n + room];
+        Arrays.fill(text, 0, n, (byte) 'c');
+        Arrays.fill(text, n, n + room, (byte) 0xFF);
+        assertEquals(-1, Utf8.firstInvalid(text, 0, n), n + "+" + room);
+        for (int p = 0; p < n; p++) {
+          byte[] bad = text.clone();
+          bad[p] = (byte) 0xFF;
+          assertEquals(p, Utf8.firstInvalid(bad, 0, n), n + "/" + p);
+          assertTrue(Utf8.firstInvalid(bad, 0, p) < 0, n + "/" + p + " before");
+        }
+      }
+    }
   }
 }
