@@ -163,6 +163,8 @@ public final class JsonTape {
   private static final long HIGHS = 0x8080808080808080L;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BIG_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** One pass, eight bytes at a time: is there a NUL byte, else a byte at or above 0x80? */
   private static int scanNulAndNonAscii(byte[] buf, int off, int len) {
@@ -680,6 +682,11 @@ public final class JsonTape {
 
   /** The first 8 bytes of {@code [off, off + len)}, big-endian, zero-padded. */
   private static long prefix(byte[] buf, int off, int len) {
+    if (len > 0 && off <= buf.length - 8) {
+      // One read when the array has 8 bytes there; bytes past the text are masked off.
+      long x = (long) BIG_ENDIAN_LONGS.get(buf, off);
+      return len >= 8 ? x : x & (-1L << (8 * (8 - len)));
+    }
     long x = 0;
     int n = Math.min(len, 8);
     for (int i = 0; i < n; i++) {

@@ -207,9 +207,17 @@ final class JsonTapeScanner {
    */
   private int string(int pos, boolean key) {
     int start = pos;
-    // The common case: no escape, copied in one go. Plain ASCII is skipped eight bytes at a time.
-    while (pos <= end - 8 && plainAscii((long) LONGS.get(in, pos))) {
-      pos += 8;
+    // The common case: no escape, copied in one go. Plain ASCII is skipped eight bytes at a time,
+    // and the first byte that is not (the closing quote, mostly) is found in its word; words may
+    // reach past the input's end inside the array, and what they find there counts as not found.
+    while (pos < end && pos <= in.length - 8) {
+      long flags = notPlainFlags((long) LONGS.get(in, pos));
+      if (flags == 0) {
+        pos += 8;
+        continue;
+      }
+      pos = Math.min(end, pos + (Long.numberOfTrailingZeros(flags) >>> 3));
+      break;
     }
     while (pos < end) {
       byte c = in[pos];
@@ -246,12 +254,13 @@ final class JsonTapeScanner {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /**
-   * Tells whether eight bytes hold no quote, backslash, control byte or non-ASCII byte. A byte
-   * {@code b} of {@code x} is zero in {@code y = x ^ c} iff it equals {@code c}'s; {@code (y -
-   * ONES) & ~y & HIGHS} flags such bytes (exactly, for the lowest one, which is all this needs),
-   * and {@code x - 0x20 * ONES} borrows into the high bit of a byte below 0x20.
+   * Flags the bytes of eight that are a quote, a backslash, a control byte or non-ASCII: 0 when
+   * there is none. A byte {@code b} of {@code x} is zero in {@code y = x ^ c} iff it equals {@code
+   * c}'s; {@code (y - ONES) & ~y & HIGHS} flags such bytes (exactly, for the lowest one, which is
+   * all this needs: a false flag needs a borrow from a flagged byte below it), and {@code x - 0x20
+   * * ONES} borrows into the high bit of a byte below 0x20.
    */
-  private static boolean plainAscii(long x) {
+  private static long notPlainFlags(long x) {
     long quote = x ^ QUOTES;
     long backslash = x ^ BACKSLASHES;
     long flags =
@@ -259,7 +268,7 @@ final class JsonTapeScanner {
             | ((backslash - ONES) & ~backslash)
             | ((x - 0x20 * ONES) & ~x)
             | x;
-    return (flags & HIGHS) == 0;
+    return flags & HIGHS;
   }
 
   private int escapedString(int start, int firstEscape, boolean key) {

@@ -238,6 +238,28 @@ class JsonTapeScannerTest {
     assertFalse(fast.scanOnly(buf, 2, 6, DEPTH), "cut before the closing brace");
   }
 
+  @Test
+  void stringsEndWithinTheRangeWhateverFollowsIt() {
+    // Strings are scanned eight bytes at a time, words may reach past the range: a closing quote
+    // there must not count. Every length, with the range's end at every distance from the array's.
+    for (int n = 0; n <= 20; n++) {
+      String a = "a".repeat(n);
+      for (int tail = 0; tail <= 9; tail++) {
+        String after = "\"}" + "\"".repeat(tail);
+        byte[] cut = ("{\"k\":\"" + a + after).getBytes(StandardCharsets.UTF_8);
+        int cutLen = cut.length - after.length();
+        assertFalse(fast.scanOnly(cut, 0, cutLen, DEPTH), n + "/" + tail + ": unterminated");
+        byte[] whole =
+            ("{\"k\":\"" + a + "\"}" + "\"".repeat(tail)).getBytes(StandardCharsets.UTF_8);
+        int wholeLen = whole.length - tail;
+        assertTrue(fast.scanOnly(whole, 0, wholeLen, DEPTH), n + "/" + tail);
+        assertArrayEquals(a.getBytes(StandardCharsets.UTF_8), text(fast, 2), n + "/" + tail);
+        // The key's prefix is read as one word where the array allows it.
+        assertEquals(0x6B00000000000000L, fast.keyPrefix(1), n + "/" + tail);
+      }
+    }
+  }
+
   /** Scanner vs Jackson on one input; returns whether the scanner took it. */
   private boolean compare(byte[] json, String what) {
     boolean scanned = fast.scanOnly(json, 0, json.length, DEPTH);
