@@ -157,7 +157,7 @@ public final class MidAppendChild {
     }
     int step = 0;
     if (!reference) {
-      plan.afterDrops().publishTail(file);
+      plan.publishDrops(file);
       VarHandle.releaseFence();
       if (step++ == last) {
         return;
