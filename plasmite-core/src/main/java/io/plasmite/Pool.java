@@ -198,9 +198,21 @@ public final class Pool implements AutoCloseable {
    * @throws PlasmiteException NotFound (with seq) if it is not retained
    */
   public Message getMessage(long seq) {
-    RawMessage raw = read(seq);
+    RawMessage raw;
+    HeaderState h = null;
+    try {
+      raw = Cursor.get(file, seq);
+      if (raw == null) {
+        // The JVM reports a fault on a page past a shrunken file's end at its next safepoint, not
+        // at the read: a read that found nothing may have been one, so the file is looked at
+        // first, inside this block (the check's system calls deliver a pending fault here).
+        file.checkFile();
+        h = file.snapshot();
+      }
+    } catch (InternalError e) {
+      throw file.mappingFault(e);
+    }
     if (raw == null) {
-      HeaderState h = mapped(file::snapshot);
       throw PlasmiteException.of(
               ErrorKind.NOT_FOUND,
               "message "
