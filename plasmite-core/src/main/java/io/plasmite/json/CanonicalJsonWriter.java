@@ -1,5 +1,8 @@
 package io.plasmite.json;
 
+import static io.plasmite.json.ByteWords.HIGHS;
+import static io.plasmite.json.ByteWords.ONES;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
@@ -337,8 +340,6 @@ public final class CanonicalJsonWriter {
     len += 2 * depth;
   }
 
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -368,7 +369,7 @@ public final class CanonicalJsonWriter {
     // The last 1–7 bytes as one word when the array has 8 bytes there: a flag can only come from a
     // matching byte at or below it, so the masked low bytes are exact.
     if (i < end && end - i < 8 && i <= s.length - 8) {
-      long highs = HIGHS & ((1L << (8 * (end - i))) - 1);
+      long highs = HIGHS & ByteWords.lowBytes(end - i);
       if ((escapeFlags((long) LONGS.get(s, i)) & highs) == 0) {
         i = end;
       }

@@ -1,5 +1,8 @@
 package io.plasmite.json;
 
+import static io.plasmite.json.ByteWords.HIGHS;
+import static io.plasmite.json.ByteWords.ONES;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -159,12 +162,8 @@ public final class JsonTape {
   private static final int ASCII_ONLY = 0;
   private static final int NON_ASCII = 1;
   private static final int NUL_FOUND = 2;
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle BIG_ENDIAN_LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   /** One pass, eight bytes at a time: is there a NUL byte, else a byte at or above 0x80? */
   private static int scanNulAndNonAscii(byte[] buf, int off, int len) {
@@ -445,7 +444,7 @@ public final class JsonTape {
     b[at] = n;
     bytesLen = Math.max(bytesLen, textOff + n);
     if (kind == KEY) {
-      long prefix = prefix(bytes, textOff, n);
+      long prefix = ByteWords.prefix(bytes, textOff, n);
       num[at] = prefix;
       keyHash[at] = n <= 8 ? shortKeyHash(prefix, n) : djb2(bytes, textOff, n);
     } else {
@@ -601,7 +600,7 @@ public final class JsonTape {
       if (utf8 == null) {
         throw loneSurrogate(p);
       }
-      prefix = prefix(utf8, 0, utf8.length);
+      prefix = ByteWords.prefix(utf8, 0, utf8.length);
       hash = djb2(utf8, 0, utf8.length);
       if (utf8.length <= KEY_CACHE_MAX_BYTES) {
         keyCacheNames[slot] = name;
@@ -678,21 +677,6 @@ public final class JsonTape {
     shortKeyLength[slot] = n + 1; // 0 marks an empty slot
     shortKeyHash[slot] = h;
     return h;
-  }
-
-  /** The first 8 bytes of {@code [off, off + len)}, big-endian, zero-padded. */
-  private static long prefix(byte[] buf, int off, int len) {
-    if (len > 0 && off <= buf.length - 8) {
-      // One read when the array has 8 bytes there; bytes past the text are masked off.
-      long x = (long) BIG_ENDIAN_LONGS.get(buf, off);
-      return len >= 8 ? x : x & (-1L << (8 * (8 - len)));
-    }
-    long x = 0;
-    int n = Math.min(len, 8);
-    for (int i = 0; i < n; i++) {
-      x |= (buf[off + i] & 0xFFL) << (56 - 8 * i);
-    }
-    return x;
   }
 
   private void growBytes(int extra) {

@@ -1,5 +1,8 @@
 package io.plasmite.json;
 
+import static io.plasmite.json.ByteWords.HIGHS;
+import static io.plasmite.json.ByteWords.ONES;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -246,8 +249,6 @@ final class JsonTapeScanner {
     return -1;
   }
 
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   private static final long QUOTES = 0x22 * ONES;
   private static final long BACKSLASHES = 0x5C * ONES;
   private static final VarHandle LONGS =

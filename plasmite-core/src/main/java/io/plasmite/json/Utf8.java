@@ -1,5 +1,8 @@
 package io.plasmite.json;
 
+import static io.plasmite.json.ByteWords.HIGHS;
+import static io.plasmite.json.ByteWords.ONES;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -30,7 +33,7 @@ public final class Utf8 {
     }
     // The last 1–7 bytes as one word when the array has 8 bytes there.
     if (i < end && end - i < 8 && i <= buf.length - 8) {
-      long highs = HIGHS & ((1L << (8 * (end - i))) - 1);
+      long highs = HIGHS & ByteWords.lowBytes(end - i);
       if (((long) LONGS.get(buf, i) & highs) == 0) {
         return -1;
       }
@@ -206,8 +209,6 @@ public final class Utf8 {
     return false;
   }
 
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 

@@ -1,9 +1,12 @@
 package io.plasmite.lite3;
 
+import static io.plasmite.json.ByteWords.HIGHS;
+import static io.plasmite.json.ByteWords.ONES;
 import static io.plasmite.lite3.Lite3NodeDescriptor.NODE_SIZE_BYTES;
 import static io.plasmite.lite3.Lite3NodeDescriptor.TREE_HEIGHT_MAX;
 
 import io.plasmite.PlasmiteException;
+import io.plasmite.json.ByteWords;
 import io.plasmite.json.CanonicalJsonWriter;
 import io.plasmite.json.Utf8;
 import java.lang.invoke.MethodHandles;
@@ -56,12 +59,8 @@ public final class Lite3Decoder {
   // Per entry (index entry offset / 3): the key's first 8 bytes, big-endian, zero-padded.
   private long[] prefixes = new long[64];
   private long[] prefixScratch = new long[0];
-  private static final VarHandle BIG_ENDIAN_LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle LITTLE_ENDIAN_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
   // Set by keyLength: whether the key it measured holds a byte of 0x80 or above.
   private boolean keyHigh;
 
@@ -338,7 +337,7 @@ public final class Lite3Decoder {
     if (keyHigh) {
       checkUtf8(key, keyLen);
     }
-    prefixes[entriesTop / 3] = prefix(base + key, keyLen);
+    prefixes[entriesTop / 3] = ByteWords.prefix(buf, base + key, keyLen);
     entries[entriesTop++] = key;
     entries[entriesTop++] = keyLen;
     entries[entriesTop++] = key + keySize;
@@ -360,11 +359,11 @@ public final class Lite3Decoder {
       long zeros = (x - ONES) & ~x & HIGHS;
       int inKey = keySize - i;
       if (inKey < 8) {
-        zeros &= (1L << (8 * inKey)) - 1;
+        zeros &= ByteWords.lowBytes(inKey);
       }
       if (zeros != 0) {
         int z = Long.numberOfTrailingZeros(zeros) >>> 3;
-        keyHigh = ((high | (x & ((1L << (8 * z)) - 1))) & HIGHS) != 0;
+        keyHigh = ((high | (x & ByteWords.lowBytes(z))) & HIGHS) != 0;
         return i + z;
       }
       high |= x;
@@ -384,22 +383,6 @@ public final class Lite3Decoder {
       high |= b < 0;
     }
     return -1;
-  }
-
-  /** The first 8 bytes of the key at buffer offset {@code at}, big-endian, zero-padded. */
-  private long prefix(int at, int keyLen) {
-    if (keyLen == 0) {
-      return 0;
-    }
-    if (at <= buf.length - 8) {
-      long x = (long) BIG_ENDIAN_LONGS.get(buf, at);
-      return keyLen >= 8 ? x : x & (-1L << (8 * (8 - keyLen)));
-    }
-    long x = 0;
-    for (int i = 0, n = Math.min(keyLen, 8); i < n; i++) {
-      x |= (buf[at + i] & 0xFFL) << (56 - 8 * i);
-    }
-    return x;
   }
 
   /** Finds {@code key} in object {@code c} as the reference lookup does (lite3.md §9.3). */
