@@ -43,6 +43,8 @@ public final class CanonicalJsonWriter {
   // Per open container: has it written a member yet? Bit i is depth i.
   private long nonEmpty;
   private boolean afterKey;
+  // False while every byte written is ASCII: toString is then one copy.
+  private boolean mayHoldHigh;
 
   /**
    * Creates a writer.
@@ -59,6 +61,7 @@ public final class CanonicalJsonWriter {
     depth = 0;
     nonEmpty = 0;
     afterKey = false;
+    mayHoldHigh = false;
   }
 
   /**
@@ -233,6 +236,7 @@ public final class CanonicalJsonWriter {
   public CanonicalJsonWriter rawValue(byte[] json) {
     beforeValue();
     raw(json);
+    mayHoldHigh = true;
     return this;
   }
 
@@ -267,6 +271,9 @@ public final class CanonicalJsonWriter {
   /** The output as a string. */
   @Override
   public String toString() {
+    if (!mayHoldHigh) {
+      return new String(buf, 0, len, StandardCharsets.ISO_8859_1);
+    }
     // Text within Latin-1 (the common case) decodes here, eight ASCII bytes at a time, faster
     // than the general UTF-8 decoder, which takes it over at the first character beyond.
     if (latin1.length < len) {
@@ -360,25 +367,49 @@ public final class CanonicalJsonWriter {
 
   private void quoted(byte[] s, int off, int n) {
     ensure(n + 2);
-    buf[len++] = '"';
     int end = off + n;
     int i = off;
-    while (i <= end - 8 && !needsEscape((long) LONGS.get(s, i))) {
+    // The OR of the bytes scanned, for the ASCII flag; the escape path sets the flag instead.
+    long seen = 0;
+    while (i <= end - 8) {
+      long x = (long) LONGS.get(s, i);
+      if (needsEscape(x)) {
+        break;
+      }
+      seen |= x;
       i += 8;
     }
     // The last 1–7 bytes as one word when the array has 8 bytes there: a flag can only come from a
     // matching byte at or below it, so the masked low bytes are exact.
     if (i < end && end - i < 8 && i <= s.length - 8) {
-      long highs = HIGHS & ByteWords.lowBytes(end - i);
-      if ((escapeFlags((long) LONGS.get(s, i)) & highs) == 0) {
+      long low = ByteWords.lowBytes(end - i);
+      long x = (long) LONGS.get(s, i);
+      if ((escapeFlags(x) & HIGHS & low) == 0) {
+        seen |= x & low;
         i = end;
       }
     }
-    if (i == end) {
-      copy(s, off, n);
-      put((byte) '"');
+    if (i != end) {
+      quotedWithEscapes(s, off, n, i);
       return;
     }
+    // Nothing to escape: the room ensured above holds both quotes and the bytes.
+    byte[] b = buf;
+    int at = len;
+    b[at] = '"';
+    System.arraycopy(s, off, b, at + 1, n);
+    b[at + 1 + n] = '"';
+    len = at + n + 2;
+    if ((seen & HIGHS) != 0) {
+      mayHoldHigh = true;
+    }
+  }
+
+  /** The rest of {@link #quoted} from byte {@code i}, the first word that may need escaping. */
+  private void quotedWithEscapes(byte[] s, int off, int n, int i) {
+    mayHoldHigh = true;
+    int end = off + n;
+    buf[len++] = '"';
     copy(s, off, i - off);
     int runStart = i;
     for (; i < end; i++) {
@@ -390,7 +421,7 @@ public final class CanonicalJsonWriter {
       runStart = i + 1;
       escape(b);
     }
-    copy(s, runStart, off + n - runStart);
+    copy(s, runStart, end - runStart);
     put((byte) '"');
   }
 

@@ -91,6 +91,45 @@ class CanonicalJsonWriterTest {
     assertEquals(new String(w.toByteArray(), StandardCharsets.UTF_8), w.toString());
   }
 
+  /**
+   * toString takes ASCII output as it is and anything else through the decoders: a non-ASCII byte
+   * at any place of a key, a string or a raw value, with or without escapes and with the array
+   * ending there or not, is noticed, and reset forgets it.
+   */
+  @Test
+  void aNonAsciiByteAnywhereIsDecodedAndResetForgetsIt() {
+    CanonicalJsonWriter w = new CanonicalJsonWriter(false);
+    byte[] e = "é".getBytes(StandardCharsets.UTF_8);
+    for (int n = 2; n <= 20; n++) {
+      for (int p = 0; p + 1 < n; p++) {
+        for (int room = 0; room <= 8; room++) {
+          byte[] s = new byte[n + room];
+          java.util.Arrays.fill(s, (byte) 'a');
+          s[p] = e[0];
+          s[p + 1] = e[1];
+          for (boolean escape : new boolean[] {false, true}) {
+            if (escape) {
+              s[n - 1] = p + 2 < n ? (byte) '"' : s[n - 1];
+            }
+            String text = new String(s, 0, n, StandardCharsets.UTF_8);
+            w.reset();
+            w.startArray().string(s, 0, n).endArray();
+            assertEquals("[" + quote(text.replace("\"", "\\\"")) + "]", w.toString(), text);
+            w.reset();
+            w.startObject().key(s, 0, n).value(1).endObject();
+            assertEquals(new String(w.toByteArray(), StandardCharsets.UTF_8), w.toString(), text);
+          }
+        }
+      }
+    }
+    w.reset();
+    w.startArray().rawValue("{\"a\":\"é\"}".getBytes(StandardCharsets.UTF_8)).endArray();
+    assertEquals("[{\"a\":\"é\"}]", w.toString());
+    w.reset();
+    w.startArray().value("ascii only").endArray();
+    assertEquals("[\"ascii only\"]", w.toString());
+  }
+
   private static String quote(String s) {
     return "\"" + s + "\"";
   }
