@@ -207,15 +207,8 @@ public final class JsonTape {
     }
     // Jackson's byte parser is faster than its char parser; strict JSON is the same either way.
     // A lone surrogate is left to the char parser to report.
-    byte[] utf8;
-    int n;
-    if (json.length() <= REUSED_CHARS_MAX) {
-      n = toUtf8(json); // into a reused buffer
-      utf8 = utf8Buf;
-    } else {
-      utf8 = Utf8.encode(json);
-      n = utf8 == null ? -1 : utf8.length;
-    }
+    byte[] utf8 = Utf8.encode(json);
+    int n = utf8 == null ? -1 : utf8.length;
     if (n >= 0) {
       try {
         parseValidUtf8(utf8, 0, n, maxDepth);
@@ -231,23 +224,6 @@ public final class JsonTape {
     } catch (IOException e) {
       throw PlasmiteException.of(ErrorKind.INTERNAL, "reading JSON from memory failed", e);
     }
-  }
-
-  private char[] charBuf = new char[0];
-  private byte[] utf8Buf = new byte[0];
-
-  /** Longest String converted in reused buffers, which stay allocated: 64K chars. */
-  private static final int REUSED_CHARS_MAX = 1 << 16;
-
-  /** Strict UTF-8 of {@code s} into {@link #utf8Buf}: its length, or -1 for a lone surrogate. */
-  private int toUtf8(String s) {
-    int n = s.length();
-    if (charBuf.length < n) {
-      charBuf = new char[Math.max(n, Math.min(REUSED_CHARS_MAX, 2 * charBuf.length))];
-      utf8Buf = new byte[3 * charBuf.length];
-    }
-    s.getChars(0, n, charBuf, 0);
-    return Utf8.encode(charBuf, 0, n, utf8Buf, 0);
   }
 
   /**
