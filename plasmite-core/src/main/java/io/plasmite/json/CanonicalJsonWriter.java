@@ -140,6 +140,32 @@ public final class CanonicalJsonWriter {
   }
 
   /**
+   * Writes a member name given already quoted and escaped, as {@link #key(byte[], int, int)} would
+   * write it (without the colon); a decoder keeps the names of keys it meets often this way.
+   *
+   * @param quoted the quoted name
+   * @param off first byte (the opening quote)
+   * @param n number of bytes, quotes included
+   * @param nonAscii whether a byte of the name is 0x80 or above
+   * @return this writer
+   */
+  public CanonicalJsonWriter quotedKey(byte[] quoted, int off, int n, boolean nonAscii) {
+    beforeValue();
+    ensure(n + 2);
+    System.arraycopy(quoted, off, buf, len, n);
+    len += n;
+    buf[len++] = ':';
+    if (pretty) {
+      buf[len++] = ' ';
+    }
+    if (nonAscii) {
+      mayHoldHigh = true;
+    }
+    afterKey = true;
+    return this;
+  }
+
+  /**
    * Writes a string value.
    *
    * @param s the string

@@ -63,6 +63,10 @@ public final class Lite3Decoder {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   // Set by keyLength: whether the key it measured holds a byte of 0x80 or above.
   private boolean keyHigh;
+  private final KeyShapes shapes = new KeyShapes();
+  // An object's keys in stored order, before sorting, for KeyShapes.remember.
+  private final long[] storedPrefixes = new long[KeyShapes.KEYS_MAX];
+  private final int[] storedKeys = new int[KeyShapes.KEYS_MAX];
 
   /** Creates a decoder. */
   public Lite3Decoder() {}
@@ -226,19 +230,61 @@ public final class Lite3Decoder {
       }
       out.endArray();
     } else {
-      sortByKey(from, to);
+      int n = (to - from) / 3;
+      int f = from / 3;
+      long hash = KeyShapes.hash(prefixes, f, entries, from, n);
+      KeyShapes.Shape shape = shapes.find(hash, prefixes, f, entries, from, n, buf, base);
       out.startObject();
-      for (int e = from, p = from / 3; e < to; e += 3, p++) {
-        // Of equal keys the last in stored order wins, as a map insert would have it.
-        if (e + 3 < to && prefixes[p] == prefixes[p + 1] && compareKeys(e, e + 3) == 0) {
-          continue;
+      if (shape != null) {
+        // A key set met before: its print order and quoted keys are known.
+        byte[] quoted = shape.quoted();
+        boolean nonAscii = shape.nonAscii();
+        for (int j = 0; j < n; j++) {
+          int start = shape.quotedStart(j);
+          out.quotedKey(quoted, start, shape.quotedEnd(j) - start, nonAscii);
+          value(entries[from + 3 * shape.storedIndex(j) + 2], depth, out);
         }
-        out.key(buf, base + entries[e], entries[e + 1]);
-        value(entries[e + 2], depth, out);
+      } else {
+        objectMembers(from, to, n, f, hash, depth, out);
       }
       out.endObject();
     }
     entriesTop = from;
+  }
+
+  /** The members of an object whose key set is not remembered: sorted, then printed. */
+  private void objectMembers(
+      int from, int to, int n, int f, long hash, int depth, CanonicalJsonWriter out) {
+    boolean note = n <= KeyShapes.KEYS_MAX;
+    if (note) {
+      System.arraycopy(prefixes, f, storedPrefixes, 0, n);
+      for (int i = 0; i < n; i++) {
+        storedKeys[i] = entries[from + 3 * i];
+      }
+    }
+    sortByKey(from, to);
+    boolean duplicates = false;
+    for (int e = from, p = f; e + 3 < to; e += 3, p++) {
+      if (prefixes[p] == prefixes[p + 1] && compareKeys(e, e + 3) == 0) {
+        duplicates = true;
+        break;
+      }
+    }
+    if (note && !duplicates) {
+      // Before the values: nested objects reuse the stored-order scratch.
+      shapes.remember(hash, storedPrefixes, storedKeys, entries, from, n, buf, base);
+    }
+    for (int e = from, p = f; e < to; e += 3, p++) {
+      // Of equal keys the last in stored order wins, as a map insert would have it.
+      if (duplicates
+          && e + 3 < to
+          && prefixes[p] == prefixes[p + 1]
+          && compareKeys(e, e + 3) == 0) {
+        continue;
+      }
+      out.key(buf, base + entries[e], entries[e + 1]);
+      value(entries[e + 2], depth, out);
+    }
   }
 
   private void value(int v, int depth, CanonicalJsonWriter out) {
