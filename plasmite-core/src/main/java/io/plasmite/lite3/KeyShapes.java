@@ -33,7 +33,7 @@ final class KeyShapes {
     final byte[] tails;
     final int[] order;
     final byte[] quoted;
-    final int[] quotedEnds;
+    final int[] quotedBounds;
     final boolean nonAscii;
 
     private Shape(
@@ -42,14 +42,14 @@ final class KeyShapes {
         byte[] tails,
         int[] order,
         byte[] quoted,
-        int[] quotedEnds,
+        int[] quotedBounds,
         boolean nonAscii) {
       this.prefixes = prefixes;
       this.lengths = lengths;
       this.tails = tails;
       this.order = order;
       this.quoted = quoted;
-      this.quotedEnds = quotedEnds;
+      this.quotedBounds = quotedBounds;
       this.nonAscii = nonAscii;
     }
 
@@ -65,12 +65,12 @@ final class KeyShapes {
 
     /** Start in {@link #quoted} of the key printed {@code j}-th, quotes included. */
     int quotedStart(int j) {
-      return j == 0 ? 0 : quotedEnds[j - 1];
+      return quotedBounds[j];
     }
 
     /** End in {@link #quoted} of the key printed {@code j}-th. */
     int quotedEnd(int j) {
-      return quotedEnds[j];
+      return quotedBounds[j + 1];
     }
 
     /** The quoted keys in print order, back to back. */
@@ -100,10 +100,12 @@ final class KeyShapes {
    * @return the hash, never 0
    */
   static long hash(long[] prefixes, int p, int[] entries, int e, int n) {
+    // A rotate and an add a key, mixed once at the end: the chain between keys stays short.
     long h = n;
     for (int i = 0; i < n; i++) {
-      h = (h + prefixes[p + i]) * 0x9E3779B97F4A7C15L + entries[e + 3 * i + 1];
+      h = Long.rotateLeft(h, 7) + (prefixes[p + i] ^ entries[e + 3 * i + 1]);
     }
+    h *= 0x9E3779B97F4A7C15L;
     return h == 0 ? 1 : h;
   }
 
@@ -199,7 +201,7 @@ final class KeyShapes {
       }
     }
     byte[] quoted = new byte[0];
-    int[] quotedEnds = new int[n];
+    int[] quotedBounds = new int[n + 1];
     int q = 0;
     for (int j = 0; j < n; j++) {
       quoter.reset();
@@ -208,14 +210,15 @@ final class KeyShapes {
       quoted = Arrays.copyOf(quoted, q + one.length);
       System.arraycopy(one, 0, quoted, q, one.length);
       q += one.length;
-      quotedEnds[j] = q;
+      quotedBounds[j + 1] = q;
     }
     boolean nonAscii = false;
     for (byte b : quoted) {
       nonAscii |= b < 0;
     }
     shapes[slot] =
-        new Shape(prefixes, lengths, Arrays.copyOf(tails, t), order, quoted, quotedEnds, nonAscii);
+        new Shape(
+            prefixes, lengths, Arrays.copyOf(tails, t), order, quoted, quotedBounds, nonAscii);
   }
 
   private static int slot(long hash) {
