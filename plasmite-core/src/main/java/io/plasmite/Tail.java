@@ -40,7 +40,13 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
   private final Cursor cursor;
   private final long idleNs;
   private final long spinNs;
+  // Not a time: the deadline of a hasNext call before its first look at the clock.
+  private static final long UNSET = Long.MIN_VALUE;
+
+  // When messages last stopped coming (the spin budget runs from there), noted at the first poll
+  // that finds none after some were delivered.
   private long lastProgressNs = System.nanoTime();
+  private boolean deliveredSinceWait;
   private long lastFileCheckNs = lastProgressNs;
   private final long untilSeq;
   private Message next;
@@ -97,7 +103,9 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
     if (ended || cancelled || (options.maxMessages() >= 0 && delivered >= options.maxMessages())) {
       return false;
     }
-    long deadline = idleNs < 0 ? Long.MAX_VALUE : System.nanoTime() + idleNs;
+    // The clock is read only when no message is delivered at once: the idle deadline then runs
+    // from the first poll that found none (or a message the tag filter dropped).
+    long deadline = idleNs < 0 ? Long.MAX_VALUE : UNSET;
     while (!cancelled) {
       if (pool.isClosed() || cursor.nextSeq() > untilSeq) {
         ended = true;
@@ -123,15 +131,26 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
         return false;
       }
       if (raw != null) {
-        lastProgressNs = System.nanoTime();
+        deliveredSinceWait = true;
         Message m = new Message(raw.seq(), raw.timestampNs(), raw.payload());
         if (options.tags().isEmpty() || m.tags().containsAll(options.tags())) {
           next = m;
           return true;
         }
+        if (deadline == UNSET) {
+          deadline = System.nanoTime() + idleNs;
+        }
         continue;
       }
-      if (System.nanoTime() - deadline >= 0) {
+      long now = System.nanoTime();
+      if (deliveredSinceWait) {
+        deliveredSinceWait = false;
+        lastProgressNs = now;
+      }
+      if (deadline == UNSET) {
+        deadline = now + idleNs;
+      }
+      if (now - deadline >= 0) {
         timedOut = true;
         return false;
       }
@@ -152,7 +171,7 @@ public final class Tail implements Iterator<Message>, AutoCloseable {
       if (wake != null) {
         // The spin budget runs from the last message, not from each wait: a tail idle for long
         // goes straight to sleep when its bounded sleep ends.
-        long spin = spinNs - (System.nanoTime() - lastProgressNs);
+        long spin = spinNs - (now - lastProgressNs);
         wake.await(pool.file(), seen, deadline, Math.max(0, spin));
       } else {
         WakeChannel.poll(pool.file(), seen, deadline);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.plasmite.Durability;
@@ -28,6 +29,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,6 +144,44 @@ class WakeUpTest {
         assertEquals(2, tail.stream().count());
         assertFalse(tail.timedOut(), "a tail that reached its limit did not time out");
       }
+    }
+  }
+
+  @Test
+  void aFilteredTailTimesOutWhileOtherMessagesKeepComing() throws Exception {
+    ExecutorService exec = Executors.newSingleThreadExecutor();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong appended = new AtomicLong();
+    try (Pool pool =
+        new LocalClient()
+            .createAndOpen(PoolRef.path(dir.resolve("filtered.plasmite")), PoolOptions.DEFAULTS)) {
+      Future<?> writer =
+          exec.submit(
+              () -> {
+                while (!stop.get()) {
+                  pool.appendJsonNow("{\"noise\":true}", List.of("other"), Durability.FAST);
+                  appended.incrementAndGet();
+                }
+              });
+      while (appended.get() < 100) {
+        Thread.onSpinWait();
+      }
+      // The idle timeout counts time without a matching message, not without any message.
+      try (Tail tail =
+          pool.tail(
+              TailOptions.since(1)
+                  .withTags(List.of("wanted"))
+                  .withIdleTimeout(Duration.ofMillis(300)))) {
+        long before = appended.get();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertFalse(tail.hasNext()));
+        assertTrue(tail.timedOut());
+        assertTrue(appended.get() > before, "messages kept coming while the tail waited");
+      }
+      stop.set(true);
+      writer.get(30, TimeUnit.SECONDS);
+    } finally {
+      stop.set(true);
+      exec.shutdownNow();
     }
   }
 
