@@ -64,6 +64,7 @@ public final class Lite3Decoder {
   // Set by keyLength: whether the key it measured holds a byte of 0x80 or above.
   private boolean keyHigh;
   private final KeyShapes shapes = new KeyShapes();
+  private final LeafShapes leaves = new LeafShapes();
   // An object's keys in stored order, before sorting, for KeyShapes.remember.
   private final long[] storedPrefixes = new long[KeyShapes.KEYS_MAX];
   private final int[] storedKeys = new int[KeyShapes.KEYS_MAX];
@@ -220,6 +221,9 @@ public final class Lite3Decoder {
     if (depth > DEPTH_MAX) {
       throw corrupt("containers nest deeper than " + DEPTH_MAX, node);
     }
+    if (type == Lite3Type.OBJECT && rememberedLeaf(node, depth, out)) {
+      return;
+    }
     int from = entriesTop;
     collect(node, type);
     int to = entriesTop;
@@ -232,30 +236,75 @@ public final class Lite3Decoder {
     } else {
       int n = (to - from) / 3;
       int f = from / 3;
-      long hash = KeyShapes.hash(prefixes, f, entries, from, n);
-      KeyShapes.Shape shape = shapes.find(hash, prefixes, f, entries, from, n, buf, base);
       out.startObject();
-      if (shape != null) {
-        // A key set met before: its print order and quoted keys are known.
-        byte[] quoted = shape.quoted();
-        boolean nonAscii = shape.nonAscii();
-        for (int j = 0; j < n; j++) {
-          int start = shape.quotedStart(j);
-          out.quotedKey(quoted, start, shape.quotedEnd(j) - start, nonAscii);
-          value(entries[from + 3 * shape.storedIndex(j) + 2], depth, out);
-        }
+      if (Lite3NodeDescriptor.childOfs(buf, base + node, 0) == 0) {
+        objectMembers(node, true, from, to, n, f, 0, depth, out);
       } else {
-        objectMembers(from, to, n, f, hash, depth, out);
+        long hash = KeyShapes.hash(prefixes, f, entries, from, n);
+        KeyShapes.Shape shape = shapes.find(hash, prefixes, f, entries, from, n, buf, base);
+        if (shape != null) {
+          // A key set met before: its print order and quoted keys are known.
+          byte[] quoted = shape.quoted();
+          boolean nonAscii = shape.nonAscii();
+          for (int j = 0; j < n; j++) {
+            int start = shape.quotedStart(j);
+            out.quotedKey(quoted, start, shape.quotedEnd(j) - start, nonAscii);
+            value(entries[from + 3 * shape.storedIndex(j) + 2], depth, out);
+          }
+        } else {
+          objectMembers(node, false, from, to, n, f, hash, depth, out);
+        }
       }
       out.endObject();
     }
     entriesTop = from;
   }
 
+  /**
+   * Prints an object whose tree is one leaf holding keys met before ({@link LeafShapes}), without
+   * parsing its entries' keys; false (nothing done) for any other object, which the general path
+   * then prints or refuses. Charges the decoder's budgets as that path would.
+   */
+  private boolean rememberedLeaf(int node, int depth, CanonicalJsonWriter out) {
+    if (node < 0 || node > len - NODE_SIZE_BYTES || nodeBudget < 1) {
+      return false;
+    }
+    int at = base + node;
+    int kc = Lite3NodeDescriptor.keyCount(buf, at);
+    if (kc == 0 || Lite3NodeDescriptor.childOfs(buf, at, 0) != 0) {
+      return false;
+    }
+    LeafShapes.Leaf leaf = leaves.find(LeafShapes.hash(buf, at, kc), buf, base, len, node, kc);
+    if (leaf == null || textBudget < leaf.textSpent()) {
+      return false;
+    }
+    nodeBudget--;
+    textBudget -= leaf.textSpent();
+    byte[] quoted = leaf.quoted();
+    boolean nonAscii = leaf.nonAscii();
+    out.startObject();
+    for (int j = 0; j < kc; j++) {
+      int i = leaf.storedIndex(j);
+      int start = leaf.quotedStart(j);
+      out.quotedKey(quoted, start, leaf.quotedEnd(j) - start, nonAscii);
+      value(Lite3NodeDescriptor.kvOfs(buf, at, i) + leaf.keyEntryBytes(i), depth, out);
+    }
+    out.endObject();
+    return true;
+  }
+
   /** The members of an object whose key set is not remembered: sorted, then printed. */
   private void objectMembers(
-      int from, int to, int n, int f, long hash, int depth, CanonicalJsonWriter out) {
-    boolean note = n <= KeyShapes.KEYS_MAX;
+      int node,
+      boolean leaf,
+      int from,
+      int to,
+      int n,
+      int f,
+      long hash,
+      int depth,
+      CanonicalJsonWriter out) {
+    boolean note = !leaf && n <= KeyShapes.KEYS_MAX;
     if (note) {
       System.arraycopy(prefixes, f, storedPrefixes, 0, n);
       for (int i = 0; i < n; i++) {
@@ -270,8 +319,10 @@ public final class Lite3Decoder {
         break;
       }
     }
-    if (note && !duplicates) {
-      // Before the values: nested objects reuse the stored-order scratch.
+    // Before the values: nested objects reuse the stored-order scratch.
+    if (leaf && !duplicates && n > 0) {
+      leaves.remember(LeafShapes.hash(buf, base + node, n), buf, base, node, entries, from, n);
+    } else if (note && !duplicates) {
       shapes.remember(hash, storedPrefixes, storedKeys, entries, from, n, buf, base);
     }
     for (int e = from, p = f; e < to; e += 3, p++) {

@@ -2,15 +2,17 @@ package io.plasmite.lite3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.plasmite.PlasmiteException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decoder remembers the key sets of objects it printed ({@link KeyShapes}): a decoder that has
- * seen a set many times prints exactly what a fresh decoder prints, and never takes one set for
- * another that shares its keys' prefixes and lengths, its hash, or part of its keys.
+ * The decoder remembers the key sets of objects it printed ({@link KeyShapes}, {@link LeafShapes}):
+ * a decoder that has seen a set many times prints exactly what a fresh decoder prints, and never
+ * takes one set for another that shares its keys' prefixes and lengths, its hash, or part of its
+ * keys.
  */
 class Lite3DecoderShapesTest {
   private final Lite3Decoder warm = new Lite3Decoder();
@@ -49,6 +51,56 @@ class Lite3DecoderShapesTest {
     for (int round = 0; round < 3; round++) {
       assertSameAsFresh("{\"abcdefgh\":1,\"abcdefghi\":2}");
       assertSameAsFresh("{\"abcdefgh\":1,\"abcdefghj\":2}");
+    }
+  }
+
+  @Test
+  void keysWithEqualHashesAreToldApartByTheirBytes() {
+    // DJB2 gives "aB" and "b!" the same hash (33 * 97 + 66 == 33 * 98 + 33): a small object is
+    // looked up by its stored hashes, so only the key bytes tell these two apart.
+    for (int round = 0; round < 4; round++) {
+      assertSameAsFresh("{\"aB\":1,\"x\":2}");
+      assertSameAsFresh("{\"b!\":1,\"x\":2}");
+      assertSameAsFresh("{\"aB\":{\"b!\":1}}");
+    }
+  }
+
+  @Test
+  void aDamagedCopyOfARememberedDocumentFailsOrPrintsAsWithAFreshDecoder() {
+    // Every outcome, text or error with its message, must not depend on what the decoder met
+    // before: damage anywhere (keys, tags, node hashes, entry offsets, values) after the intact
+    // document was remembered.
+    SplittableRandom rng = new SplittableRandom(0xDA3A6EL);
+    String[] docs = {
+      "{\"id\":\"evt_1\",\"user\":\"alice\",\"ts\":1718035200123,"
+          + "\"cart\":{\"items\":3,\"total\":59.97},\"ok\":true,\"score\":0.25}",
+      "{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":2},{\"a\":3}],\"customer_id\":\"x\"}",
+    };
+    for (String doc : docs) {
+      byte[] payload = Lite3Encoder.encodeEnvelope(List.of("t"), doc);
+      for (int i = 0; i < 3; i++) {
+        warm.data(payload, 0, payload.length, false);
+      }
+      for (int trial = 0; trial < 20_000; trial++) {
+        byte[] damaged = payload.clone();
+        int flips = 1 + rng.nextInt(3);
+        for (int f = 0; f < flips; f++) {
+          int at = rng.nextInt(damaged.length);
+          damaged[at] = rng.nextBoolean() ? (byte) rng.nextInt(256) : (byte) (damaged[at] ^ 1);
+        }
+        assertEquals(
+            outcome(new Lite3Decoder(), damaged), outcome(warm, damaged), "trial " + trial);
+        // And the intact document again, so that the memory stays warm.
+        warm.data(payload, 0, payload.length, false);
+      }
+    }
+  }
+
+  private static String outcome(Lite3Decoder d, byte[] payload) {
+    try {
+      return d.data(payload, 0, payload.length, false).toString();
+    } catch (PlasmiteException e) {
+      return e.kind() + ": " + e.getMessage() + " @" + e.offset();
     }
   }
 
