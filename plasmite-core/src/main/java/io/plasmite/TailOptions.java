@@ -84,7 +84,8 @@ public record TailOptions(
   }
 
   /**
-   * A copy that stops after {@code timeout} without a message.
+   * A copy that stops after {@code timeout} without a message to deliver: messages the tag filter
+   * drops do not count, so a filtered tail times out while other messages keep coming.
    *
    * @param timeout the idle time
    * @return the copy
