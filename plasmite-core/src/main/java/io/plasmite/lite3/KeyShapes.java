@@ -53,11 +53,6 @@ final class KeyShapes {
       this.nonAscii = nonAscii;
     }
 
-    /** Number of keys. */
-    int size() {
-      return order.length;
-    }
-
     /** Stored index of the key printed {@code j}-th. */
     int storedIndex(int j) {
       return order[j];

@@ -74,11 +74,6 @@ final class LeafShapes {
       }
     }
 
-    /** Number of keys. */
-    int size() {
-      return order.length;
-    }
-
     /** Stored slot of the key printed {@code j}-th. */
     int storedIndex(int j) {
       return order[j];
