@@ -26,56 +26,23 @@ final class KeyShapes {
   /** Most key bytes of a remembered set, before quoting. */
   static final int KEY_BYTES_MAX = 512;
 
-  /** One key set: stored-order identity, print order, quoted keys. */
+  /** One key set: its stored-order identity and how it prints. */
   static final class Shape {
     final long[] prefixes;
     final int[] lengths;
     final byte[] tails;
-    final int[] order;
-    final byte[] quoted;
-    final int[] quotedBounds;
-    final boolean nonAscii;
+    final PrintedKeys keys;
 
-    private Shape(
-        long[] prefixes,
-        int[] lengths,
-        byte[] tails,
-        int[] order,
-        byte[] quoted,
-        int[] quotedBounds,
-        boolean nonAscii) {
+    private Shape(long[] prefixes, int[] lengths, byte[] tails, PrintedKeys keys) {
       this.prefixes = prefixes;
       this.lengths = lengths;
       this.tails = tails;
-      this.order = order;
-      this.quoted = quoted;
-      this.quotedBounds = quotedBounds;
-      this.nonAscii = nonAscii;
+      this.keys = keys;
     }
 
-    /** Stored index of the key printed {@code j}-th. */
-    int storedIndex(int j) {
-      return order[j];
-    }
-
-    /** Start in {@link #quoted} of the key printed {@code j}-th, quotes included. */
-    int quotedStart(int j) {
-      return quotedBounds[j];
-    }
-
-    /** End in {@link #quoted} of the key printed {@code j}-th. */
-    int quotedEnd(int j) {
-      return quotedBounds[j + 1];
-    }
-
-    /** The quoted keys in print order, back to back. */
-    byte[] quoted() {
-      return quoted;
-    }
-
-    /** Whether some key holds a byte of 0x80 or above. */
-    boolean nonAscii() {
-      return nonAscii;
+    /** How the set prints. */
+    PrintedKeys keys() {
+      return keys;
     }
   }
 
@@ -119,7 +86,7 @@ final class KeyShapes {
    */
   Shape find(long hash, long[] prefixes, int p, int[] entries, int e, int n, byte[] buf, int base) {
     Shape s = shapes[slot(hash)];
-    if (s == null || s.order.length != n) {
+    if (s == null || s.lengths.length != n) {
       return null;
     }
     int tail = 0;
@@ -195,25 +162,12 @@ final class KeyShapes {
         t += lengths[i] - 8;
       }
     }
-    byte[] quoted = new byte[0];
-    int[] quotedBounds = new int[n + 1];
-    int q = 0;
-    for (int j = 0; j < n; j++) {
-      quoter.reset();
-      quoter.string(buf, base + entries[e + 3 * j], entries[e + 3 * j + 1]);
-      byte[] one = quoter.toByteArray();
-      quoted = Arrays.copyOf(quoted, q + one.length);
-      System.arraycopy(one, 0, quoted, q, one.length);
-      q += one.length;
-      quotedBounds[j + 1] = q;
-    }
-    boolean nonAscii = false;
-    for (byte b : quoted) {
-      nonAscii |= b < 0;
-    }
     shapes[slot] =
         new Shape(
-            prefixes, lengths, Arrays.copyOf(tails, t), order, quoted, quotedBounds, nonAscii);
+            prefixes,
+            lengths,
+            Arrays.copyOf(tails, t),
+            PrintedKeys.of(quoter, buf, base, entries, e, order));
   }
 
   private static int slot(long hash) {

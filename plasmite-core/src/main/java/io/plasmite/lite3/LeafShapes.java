@@ -35,10 +35,7 @@ final class LeafShapes {
     private final int[] keyBounds;
     private final long[] words;
     private final long[] masks;
-    private final int[] order;
-    private final byte[] quoted;
-    private final int[] quotedBounds;
-    private final boolean nonAscii;
+    private final PrintedKeys keys;
     private final int textSpent;
 
     private Leaf(
@@ -46,19 +43,13 @@ final class LeafShapes {
         int[] hashes,
         byte[] keyBytes,
         int[] keyBounds,
-        int[] order,
-        byte[] quoted,
-        int[] quotedBounds,
-        boolean nonAscii,
+        PrintedKeys keys,
         int textSpent) {
       this.hash = hash;
       this.hashes = hashes;
       this.keyBytes = keyBytes;
       this.keyBounds = keyBounds;
-      this.order = order;
-      this.quoted = quoted;
-      this.quotedBounds = quotedBounds;
-      this.nonAscii = nonAscii;
+      this.keys = keys;
       this.textSpent = textSpent;
       int n = hashes.length;
       this.words = new long[2 * n];
@@ -74,34 +65,14 @@ final class LeafShapes {
       }
     }
 
-    /** Stored slot of the key printed {@code j}-th. */
-    int storedIndex(int j) {
-      return order[j];
-    }
-
     /** Bytes of the tag and key of stored slot {@code i}: its value follows them. */
     int keyEntryBytes(int i) {
       return keyBounds[i + 1] - keyBounds[i];
     }
 
-    /** The quoted keys in print order, back to back. */
-    byte[] quoted() {
-      return quoted;
-    }
-
-    /** Start in {@link #quoted} of the key printed {@code j}-th. */
-    int quotedStart(int j) {
-      return quotedBounds[j];
-    }
-
-    /** End in {@link #quoted} of the key printed {@code j}-th. */
-    int quotedEnd(int j) {
-      return quotedBounds[j + 1];
-    }
-
-    /** Whether some key holds a byte of 0x80 or above. */
-    boolean nonAscii() {
-      return nonAscii;
+    /** How the object's keys print. */
+    PrintedKeys keys() {
+      return keys;
     }
 
     /**
@@ -218,22 +189,14 @@ final class LeafShapes {
     for (int i = 0; i < kc; i++) {
       System.arraycopy(buf, base + starts[i], keys, keyBounds[i], keyBounds[i + 1] - keyBounds[i]);
     }
-    byte[] quoted = new byte[0];
-    int[] quotedBounds = new int[kc + 1];
-    for (int j = 0; j < kc; j++) {
-      quoter.reset();
-      quoter.string(buf, base + entries[e + 3 * j], entries[e + 3 * j + 1]);
-      byte[] one = quoter.toByteArray();
-      quoted = Arrays.copyOf(quoted, quotedBounds[j] + one.length);
-      System.arraycopy(one, 0, quoted, quotedBounds[j], one.length);
-      quotedBounds[j + 1] = quoted.length;
-    }
-    boolean nonAscii = false;
-    for (byte b : quoted) {
-      nonAscii |= b < 0;
-    }
     leaves[slot] =
-        new Leaf(hash, hashes, keys, keyBounds, order, quoted, quotedBounds, nonAscii, textSpent);
+        new Leaf(
+            hash,
+            hashes,
+            keys,
+            keyBounds,
+            PrintedKeys.of(quoter, buf, base, entries, e, order),
+            textSpent);
   }
 
   private static int slot(long hash) {

@@ -244,12 +244,10 @@ public final class Lite3Decoder {
         KeyShapes.Shape shape = shapes.find(hash, prefixes, f, entries, from, n, buf, base);
         if (shape != null) {
           // A key set met before: its print order and quoted keys are known.
-          byte[] quoted = shape.quoted();
-          boolean nonAscii = shape.nonAscii();
+          PrintedKeys keys = shape.keys();
           for (int j = 0; j < n; j++) {
-            int start = shape.quotedStart(j);
-            out.quotedKey(quoted, start, shape.quotedEnd(j) - start, nonAscii);
-            value(entries[from + 3 * shape.storedIndex(j) + 2], depth, out);
+            keys.writeKey(out, j);
+            value(entries[from + 3 * keys.storedIndex(j) + 2], depth, out);
           }
         } else {
           objectMembers(node, false, from, to, n, f, hash, depth, out);
@@ -280,13 +278,11 @@ public final class Lite3Decoder {
     }
     nodeBudget--;
     textBudget -= leaf.textSpent();
-    byte[] quoted = leaf.quoted();
-    boolean nonAscii = leaf.nonAscii();
+    PrintedKeys keys = leaf.keys();
     out.startObject();
     for (int j = 0; j < kc; j++) {
-      int i = leaf.storedIndex(j);
-      int start = leaf.quotedStart(j);
-      out.quotedKey(quoted, start, leaf.quotedEnd(j) - start, nonAscii);
+      int i = keys.storedIndex(j);
+      keys.writeKey(out, j);
       value(Lite3NodeDescriptor.kvOfs(buf, at, i) + leaf.keyEntryBytes(i), depth, out);
     }
     out.endObject();
