@@ -49,7 +49,16 @@ final class KeyShapes {
   private final Shape[] shapes = new Shape[SLOTS];
   // A hash seen once, for each slot: a set is kept when its hash comes again.
   private final long[] seen = new long[SLOTS];
-  private final CanonicalJsonWriter quoter = new CanonicalJsonWriter(false);
+  private final CanonicalJsonWriter quoter;
+
+  /**
+   * Creates an empty memory.
+   *
+   * @param quoter a writer to quote remembered keys with, free between calls
+   */
+  KeyShapes(CanonicalJsonWriter quoter) {
+    this.quoter = quoter;
+  }
 
   /**
    * The hash of a key set: count, prefixes and lengths in stored order.

@@ -85,7 +85,16 @@ final class LeafShapes {
 
   private final Leaf[] leaves = new Leaf[SLOTS];
   private final long[] seen = new long[SLOTS];
-  private final CanonicalJsonWriter quoter = new CanonicalJsonWriter(false);
+  private final CanonicalJsonWriter quoter;
+
+  /**
+   * Creates an empty memory.
+   *
+   * @param quoter a writer to quote remembered keys with, free between calls
+   */
+  LeafShapes(CanonicalJsonWriter quoter) {
+    this.quoter = quoter;
+  }
 
   /**
    * The hash of a leaf's stored key hashes.

@@ -63,8 +63,10 @@ public final class Lite3Decoder {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   // Set by keyLength: whether the key it measured holds a byte of 0x80 or above.
   private boolean keyHigh;
-  private final KeyShapes shapes = new KeyShapes();
-  private final LeafShapes leaves = new LeafShapes();
+  // One writer quotes the keys both memories keep; neither is in use while the other remembers.
+  private final CanonicalJsonWriter quoter = new CanonicalJsonWriter(false);
+  private final KeyShapes shapes = new KeyShapes(quoter);
+  private final LeafShapes leaves = new LeafShapes(quoter);
   // An object's keys in stored order, before sorting, for KeyShapes.remember.
   private final long[] storedPrefixes = new long[KeyShapes.KEYS_MAX];
   private final int[] storedKeys = new int[KeyShapes.KEYS_MAX];
