@@ -84,7 +84,6 @@ public final class JsonTape {
   private int[] a = new int[64];
   private int[] b = new int[64];
   private long[] num = new long[64];
-  private int[] keyHash = new int[64];
   private boolean keyNul;
   private byte[] bytes = new byte[256];
   private int size;
@@ -313,7 +312,19 @@ public final class JsonTape {
    * @return the hash
    */
   public int keyHash(int i) {
-    return keyHash[i];
+    // Computed when asked: a document written from a remembered layout never asks.
+    int n = b[i];
+    return n <= 8 ? shortKeyHash(num[i], n) : djb2(bytes, a[i], n);
+  }
+
+  /**
+   * Tells whether the tokens have exactly these kinds, in order.
+   *
+   * @param expected a kind for each token
+   * @return true if the tape has {@code expected.length} tokens of those kinds
+   */
+  public boolean hasKinds(byte[] expected) {
+    return size == expected.length && Arrays.equals(kinds, 0, size, expected, 0, size);
   }
 
   /**
@@ -420,9 +431,7 @@ public final class JsonTape {
     b[at] = n;
     bytesLen = Math.max(bytesLen, textOff + n);
     if (kind == KEY) {
-      long prefix = ByteWords.prefix(bytes, textOff, n);
-      num[at] = prefix;
-      keyHash[at] = n <= 8 ? shortKeyHash(prefix, n) : djb2(bytes, textOff, n);
+      num[at] = ByteWords.prefix(bytes, textOff, n);
     } else {
       num[at] = 0;
     }
@@ -565,11 +574,9 @@ public final class JsonTape {
     String cached = keyCacheNames[slot];
     byte[] utf8;
     long prefix;
-    int hash;
     if (cached == name || name.equals(cached)) {
       utf8 = keyCacheUtf8[slot];
       prefix = keyCachePrefix[slot];
-      hash = keyCacheHash[slot];
       keyNul |= keyCacheNul[slot];
     } else {
       utf8 = Utf8.encode(name);
@@ -577,12 +584,10 @@ public final class JsonTape {
         throw loneSurrogate(p);
       }
       prefix = ByteWords.prefix(utf8, 0, utf8.length);
-      hash = djb2(utf8, 0, utf8.length);
       if (utf8.length <= KEY_CACHE_MAX_BYTES) {
         keyCacheNames[slot] = name;
         keyCacheUtf8[slot] = utf8;
         keyCachePrefix[slot] = prefix;
-        keyCacheHash[slot] = hash;
         keyCacheNul[slot] = name.indexOf('\0') >= 0;
       }
       keyNul |= name.indexOf('\0') >= 0;
@@ -596,7 +601,6 @@ public final class JsonTape {
     a[at] = bytesLen;
     b[at] = n;
     num[at] = prefix;
-    keyHash[at] = hash;
     bytesLen += n;
   }
 
@@ -626,7 +630,6 @@ public final class JsonTape {
   private final String[] keyCacheNames = new String[KEY_CACHE_SIZE];
   private final byte[][] keyCacheUtf8 = new byte[KEY_CACHE_SIZE][];
   private final long[] keyCachePrefix = new long[KEY_CACHE_SIZE];
-  private final int[] keyCacheHash = new int[KEY_CACHE_SIZE];
   private final boolean[] keyCacheNul = new boolean[KEY_CACHE_SIZE];
   private static final int DJB2_SEED = 5381;
 
@@ -681,7 +684,6 @@ public final class JsonTape {
       a = Arrays.copyOf(a, n);
       b = Arrays.copyOf(b, n);
       num = Arrays.copyOf(num, n);
-      keyHash = Arrays.copyOf(keyHash, n);
     }
     kinds[size] = kind;
     return size++;

@@ -40,6 +40,9 @@ public final class Lite3Encoder {
 
   private final JsonTape tape = new JsonTape();
   private final Lite3Writer writer = new Lite3Writer();
+  private final DocumentLayouts layouts = new DocumentLayouts();
+  private boolean recording;
+  private long layoutReplays;
   // A stack of member indices: each object being written sorts its own slice.
   private int[] members = new int[64];
   private int membersTop;
@@ -130,7 +133,7 @@ public final class Lite3Encoder {
           .withHint("wrap the value in an object");
     }
     int root = kind == JsonTape.OBJECT ? writer.startObject() : writer.startArray();
-    fill(root, 0);
+    fillRoot(root);
     return writer.toByteArray();
   }
 
@@ -149,7 +152,7 @@ public final class Lite3Encoder {
     } else {
       writer.restore(head);
     }
-    fill(headDataOffset, 0);
+    fillRoot(headDataOffset);
     return writer.toByteArray();
   }
 
@@ -193,6 +196,39 @@ public final class Lite3Encoder {
 
   private int member(int container, byte[] key) {
     return writer.setMember(container, key, 0, key.length, Lite3Writer.containerPayloadBytes());
+  }
+
+  /**
+   * Fills the empty container at {@code node} with the tape's root: as a remembered document layout
+   * says when the tape has one, else member by member (recording the layout the second time the
+   * tape's shape comes).
+   */
+  private void fillRoot(int node) {
+    if (tape.size() <= DocumentLayouts.TOKENS_MAX && !tape.keysHoldNul()) {
+      DocumentLayouts.Layout layout = layouts.find(tape);
+      if (layout != null) {
+        if (layout.replay(tape, writer, node)) {
+          layoutReplays++;
+          return;
+        }
+      } else if (layouts.seenBefore(tape)) {
+        layouts.startRecording();
+        recording = true;
+        try {
+          fill(node, 0);
+        } finally {
+          recording = false;
+        }
+        layouts.remember(tape, writer.buffer(), node);
+        return;
+      }
+    }
+    fill(node, 0);
+  }
+
+  /** Documents written from a remembered layout, for tests. */
+  long layoutReplays() {
+    return layoutReplays;
   }
 
   /** Fills the container at {@code node} with the members or elements of tape token {@code i}. */
@@ -255,6 +291,9 @@ public final class Lite3Encoder {
         key == null
             ? writer.appendElement(node, payload)
             : writer.setMember(node, key, keyOff, keyLen, keyHash, payload);
+    if (recording) {
+      layouts.record(v, at, key == null ? 0 : Lite3Writer.tagSize(keyLen + 1) + keyLen + 1);
+    }
     switch (kind) {
       case JsonTape.OBJECT -> fill(writer.putContainer(at, Lite3Type.OBJECT), v);
       case JsonTape.ARRAY -> fill(writer.putContainer(at, Lite3Type.ARRAY), v);

@@ -107,6 +107,26 @@ public final class Lite3Writer {
   }
 
   /**
+   * Makes room for {@code extra} more bytes past the end, for a caller that writes them itself.
+   *
+   * @param extra bytes wanted
+   * @return the buffer to write them in, valid until the next call
+   */
+  byte[] room(int extra) {
+    ensure(extra);
+    return buf;
+  }
+
+  /**
+   * Moves the end after bytes written through {@link #room}; bytes past it must still be zero.
+   *
+   * @param newLength the new document length
+   */
+  void length(int newLength) {
+    len = newLength;
+  }
+
+  /**
    * Bytes written so far.
    *
    * @return the document length
