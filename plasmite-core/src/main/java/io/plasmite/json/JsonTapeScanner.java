@@ -73,9 +73,9 @@ final class JsonTapeScanner {
       if (pos >= end) {
         return false;
       }
-      int parent = depth == 0 ? -1 : stack[depth - 1];
-      if (parent >= 0 && tape.kind(parent) == JsonTape.ARRAY) {
-        tape.countMember(parent);
+      // The stack holds an object's token, or the complement of an array's.
+      if (depth > 0 && stack[depth - 1] < 0) {
+        tape.countMember(~stack[depth - 1]);
       }
       byte c = in[pos];
       switch (c) {
@@ -87,7 +87,7 @@ final class JsonTapeScanner {
           if (depth == stack.length) {
             stack = Arrays.copyOf(stack, depth * 2);
           }
-          stack[depth++] = at;
+          stack[depth++] = c == '{' ? at : ~at;
           pos = skipWhitespace(pos + 1);
           if (pos >= end) {
             return false;
@@ -154,7 +154,7 @@ final class JsonTapeScanner {
         }
         int top = stack[depth - 1];
         byte s = in[pos];
-        boolean object = tape.kind(top) == JsonTape.OBJECT;
+        boolean object = top >= 0;
         if (s == ',') {
           pos = skipWhitespace(pos + 1);
           if (object) {
@@ -168,7 +168,7 @@ final class JsonTapeScanner {
         if (s != (object ? '}' : ']')) {
           return false;
         }
-        tape.closeContainer(top);
+        tape.closeContainer(object ? top : ~top);
         depth--;
         pos++;
       }

@@ -185,37 +185,39 @@ public final class Utf8 {
   public static byte[] encode(String s) {
     // Text within Latin-1 (most JSON) leaves the string as one plain copy, widened here a word at
     // a time; getBytes turns any character beyond Latin-1 into '?', so a copy without '?' is exact.
+    // One pass over the copy counts the bytes to widen and looks for '?'.
     byte[] latin1 = s.getBytes(StandardCharsets.ISO_8859_1);
-    if (indexOf(latin1, 0, latin1.length, (byte) '?') < 0) {
-      return latin1ToUtf8(latin1);
+    int n = latin1.length;
+    int high = 0;
+    long question = 0;
+    int i = 0;
+    for (; i <= n - 8; i += 8) {
+      long x = (long) LONGS.get(latin1, i);
+      high += Long.bitCount(x & HIGHS);
+      long q = x ^ QUESTION_MARKS;
+      // Non-zero in HIGHS iff some byte of q is zero, i.e. of x is '?' (exact as a whole).
+      question |= (q - ONES) & ~q;
+    }
+    for (; i < n; i++) {
+      high += latin1[i] >>> 31;
+      question |= latin1[i] == '?' ? HIGHS : 0;
+    }
+    if ((question & HIGHS) == 0) {
+      return high == 0 ? latin1 : widen(latin1, high);
     }
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     // getBytes replaces a lone surrogate by '?': without a '?' there was none.
     return indexOf(utf8, 0, utf8.length, (byte) '?') < 0 || !hasLoneSurrogate(s) ? utf8 : null;
   }
 
-  /**
-   * Encodes Latin-1 text as UTF-8: ASCII stays, every other byte becomes two.
-   *
-   * @param latin1 one byte per character, U+0000 to U+00FF
-   * @return {@code latin1} itself if it is all ASCII, else a new array
-   */
-  static byte[] latin1ToUtf8(byte[] latin1) {
+  private static final long QUESTION_MARKS = ONES * '?';
+
+  /** Latin-1 text holding {@code high} bytes at or above 0x80, as UTF-8. */
+  private static byte[] widen(byte[] latin1, int high) {
     int n = latin1.length;
-    int high = 0;
-    int i = 0;
-    for (; i <= n - 8; i += 8) {
-      high += Long.bitCount((long) LONGS.get(latin1, i) & HIGHS);
-    }
-    for (; i < n; i++) {
-      high += latin1[i] >>> 31;
-    }
-    if (high == 0) {
-      return latin1;
-    }
     byte[] out = new byte[n + high];
     int o = 0;
-    i = 0;
+    int i = 0;
     while (i < n) {
       if (i <= n - 8) {
         long x = (long) LONGS.get(latin1, i);

@@ -8,6 +8,9 @@ import static io.plasmite.lite3.Lite3NodeDescriptor.putU32;
 import static io.plasmite.lite3.Lite3NodeDescriptor.u32;
 
 import io.plasmite.json.JsonTape;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -36,6 +39,12 @@ final class DocumentLayouts {
 
   /** Layouts remembered. */
   static final int SLOTS = 8;
+
+  /** Bytes kept for each entry's tag and key, zero-padded: longer ones take what they need. */
+  private static final int ENTRY_SLOT_BYTES = 16;
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final Layout[] layouts = new Layout[SLOTS];
   // Fingerprints seen once: a layout is taken when one comes again.
@@ -303,7 +312,14 @@ final class DocumentLayouts {
           len += ((unaligned + 3) & ~3) - unaligned;
         }
         entryAt[op] = len;
-        System.arraycopy(entryBytes, opEntryBytesOffsets[op], buf, len, keyBytes);
+        int from = opEntryBytesOffsets[op];
+        if (keyBytes <= ENTRY_SLOT_BYTES) {
+          // Most tags and keys fit two words; the zeros after them land where nothing is yet.
+          LONGS.set(buf, len, (long) LONGS.get(entryBytes, from));
+          LONGS.set(buf, len + 8, (long) LONGS.get(entryBytes, from + 8));
+        } else {
+          System.arraycopy(entryBytes, from, buf, len, keyBytes);
+        }
         int at = len + keyBytes;
         switch (kind) {
           case JsonTape.OBJECT, JsonTape.ARRAY -> {
@@ -472,10 +488,11 @@ final class DocumentLayouts {
       int[] opStarts = new int[ops];
       int entryByteCount = 0;
       for (int e = 0; e < entries; e++) {
-        entryByteCount += keyBytes[e];
+        entryByteCount += Math.max(ENTRY_SLOT_BYTES, keyBytes[e]);
       }
       byte[] entryBytes = new byte[entryByteCount];
-      int fixedBytes = 0;
+      // Room for the zeros of the last entry's slot.
+      int fixedBytes = ENTRY_SLOT_BYTES;
       int written = 0;
       for (int op = 0, e = 0, s = 0; op < ops; op++) {
         boolean split =
@@ -495,7 +512,7 @@ final class DocumentLayouts {
         opEntryBytesOffsets[op] = written;
         opEntryBytesLengths[op] = keyBytes[e];
         System.arraycopy(buf, start, entryBytes, written, keyBytes[e]);
-        written += keyBytes[e];
+        written += Math.max(ENTRY_SLOT_BYTES, keyBytes[e]);
         fixedBytes += keyBytes[e] + valueFixedBytes(tape.kind(tokens[e]));
         e++;
       }

@@ -2,7 +2,6 @@ package io.plasmite.json;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -38,12 +37,6 @@ class Utf8Test {
       String s = b.toString();
       assertArrayEquals(s.getBytes(StandardCharsets.UTF_8), Utf8.encode(s), s);
     }
-  }
-
-  @Test
-  void asciiTextIsReturnedWithoutAnotherCopy() {
-    byte[] ascii = "plain ascii, longer than a word".getBytes(StandardCharsets.ISO_8859_1);
-    assertSame(ascii, Utf8.latin1ToUtf8(ascii));
   }
 
   @Test
