@@ -85,6 +85,8 @@ public final class JsonTape {
   private int[] b = new int[64];
   private long[] num = new long[64];
   private boolean keyNul;
+  private ExpectedKeys expected;
+  private int expectedFound;
   private byte[] bytes = new byte[256];
   private int size;
   private int bytesLen;
@@ -161,7 +163,7 @@ public final class JsonTape {
   private static final int ASCII_ONLY = 0;
   private static final int NON_ASCII = 1;
   private static final int NUL_FOUND = 2;
-  private static final VarHandle LONGS =
+  private static final VarHandle LITTLE_ENDIAN_LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** One pass, eight bytes at a time: is there a NUL byte, else a byte at or above 0x80? */
@@ -170,7 +172,7 @@ public final class JsonTape {
     int i = off;
     int end = off + len;
     for (; i <= end - 8; i += 8) {
-      long x = (long) LONGS.get(buf, i);
+      long x = (long) LITTLE_ENDIAN_LONGS.get(buf, i);
       high |= x;
       // Some byte of x is zero iff this is non-zero (the classic SWAR test, exact).
       if (((x - ONES) & ~x & HIGHS) != 0) {
@@ -318,6 +320,152 @@ public final class JsonTape {
   }
 
   /**
+   * The keys of a document, to expect in the documents parsed after it: a stream's messages tend to
+   * share their keys, in the same places. Immutable.
+   */
+  public static final class ExpectedKeys {
+    // By token index: the key's length (-1: no key expected there), its text followed by the
+    // closing quote (as one masked word when that fits eight bytes), and its prefix.
+    final int[] lengths;
+    final long[] words;
+    final long[] masks;
+    final int[] offsets;
+    final byte[] text;
+    final long[] prefixes;
+    // How many keys are expected, and whether that is every key of the document.
+    final int count;
+    final boolean complete;
+
+    private ExpectedKeys(
+        int[] lengths,
+        long[] words,
+        long[] masks,
+        int[] offsets,
+        byte[] text,
+        long[] prefixes,
+        int count,
+        boolean complete) {
+      this.lengths = lengths;
+      this.words = words;
+      this.masks = masks;
+      this.offsets = offsets;
+      this.text = text;
+      this.prefixes = prefixes;
+      this.count = count;
+      this.complete = complete;
+    }
+
+    /** Tells whether {@code in} holds key {@code token} and its closing quote from {@code pos}. */
+    boolean at(byte[] in, int pos, int end, int token) {
+      int n = lengths[token] + 1;
+      if (pos + n > end) {
+        return false;
+      }
+      if (n <= 8 && pos <= in.length - 8) {
+        return (((long) LITTLE_ENDIAN_LONGS.get(in, pos) ^ words[token]) & masks[token]) == 0;
+      }
+      int off = offsets[token];
+      return Arrays.equals(in, pos, pos + n, text, off, off + n);
+    }
+  }
+
+  /**
+   * The keys of the document just parsed, to {@linkplain #expect expect} later. Only keys that need
+   * no escaping are kept: the raw bytes of an expected key are then exactly its text.
+   *
+   * @return the keys
+   */
+  public ExpectedKeys expectedKeys() {
+    int[] lengths = new int[size];
+    long[] words = new long[size];
+    long[] masks = new long[size];
+    int[] offsets = new int[size];
+    long[] prefixes = new long[size];
+    int textBytes = 0;
+    int keys = 0;
+    int plain = 0;
+    for (int i = 0; i < size; i++) {
+      lengths[i] = -1;
+      if (kinds[i] == KEY) {
+        keys++;
+        if (plainKey(i)) {
+          plain++;
+          textBytes += b[i] + 1;
+        }
+      }
+    }
+    byte[] text = new byte[textBytes];
+    int t = 0;
+    for (int i = 0; i < size; i++) {
+      if (kinds[i] != KEY || !plainKey(i)) {
+        continue;
+      }
+      int n = b[i];
+      System.arraycopy(bytes, a[i], text, t, n);
+      text[t + n] = '"';
+      lengths[i] = n;
+      offsets[i] = t;
+      prefixes[i] = num[i];
+      if (n + 1 <= 8) {
+        long word = 0;
+        for (int j = n; j >= 0; j--) {
+          word = word << 8 | (text[t + j] & 0xFF);
+        }
+        words[i] = word;
+        masks[i] = n + 1 == 8 ? -1L : ByteWords.lowBytes(n + 1);
+      }
+      t += n + 1;
+    }
+    return new ExpectedKeys(lengths, words, masks, offsets, text, prefixes, plain, plain == keys);
+  }
+
+  /** A key whose raw JSON is its text: no quote, backslash or control byte. */
+  private boolean plainKey(int i) {
+    for (int j = a[i], e = a[i] + b[i]; j < e; j++) {
+      byte c = bytes[j];
+      if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Sets the keys to expect in the documents parsed next. A key found where it is expected is taken
+   * without scanning it; any other is scanned as usual, so the result never depends on this.
+   *
+   * @param keys the keys of an earlier document, or null for none
+   */
+  public void expect(ExpectedKeys keys) {
+    expected = keys;
+  }
+
+  /** The keys expected, or null. */
+  ExpectedKeys expected() {
+    return expected;
+  }
+
+  /**
+   * Tells whether every key of the last document was found where {@code keys} expected it, and
+   * those were all its keys: then a document with the same token kinds has exactly those keys.
+   *
+   * @param keys the keys the document was parsed expecting
+   * @return true if each of them was found, and no other key was read
+   */
+  public boolean foundAll(ExpectedKeys keys) {
+    return expected == keys && keys.complete && expectedFound == keys.count;
+  }
+
+  /**
+   * Bytes of text held for strings and keys: at least the sum of their lengths.
+   *
+   * @return the bytes used in {@link #bytes()}
+   */
+  public int textBytes() {
+    return bytesLen;
+  }
+
+  /**
    * Tells whether the tokens have exactly these kinds, in order.
    *
    * @param expected a kind for each token
@@ -370,6 +518,7 @@ public final class JsonTape {
   /** Empties the tape. */
   void clear() {
     size = 0;
+    expectedFound = 0;
     bytesLen = 0;
     keyNul = false;
   }
@@ -435,6 +584,15 @@ public final class JsonTape {
     } else {
       num[at] = 0;
     }
+  }
+
+  /** Adds an expected key found in place: text inside a {@link #copyIn}, prefix known. */
+  void addKey(int textOff, int n, long prefix) {
+    expectedFound++;
+    int at = add(KEY);
+    a[at] = textOff;
+    b[at] = n;
+    num[at] = prefix;
   }
 
   /** Records that a key holds a NUL character. */

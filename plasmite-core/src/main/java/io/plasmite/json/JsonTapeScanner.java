@@ -181,9 +181,21 @@ final class JsonTapeScanner {
       return -1;
     }
     tape.countMember(object);
-    pos = string(pos + 1, true);
-    if (pos < 0) {
-      return -1;
+    JsonTape.ExpectedKeys expected = tape.expected();
+    int token = tape.size();
+    if (expected != null
+        && token < expected.lengths.length
+        && expected.lengths[token] >= 0
+        && expected.at(in, pos + 1, end, token)) {
+      // The key an earlier document had here: its bytes are plain text, and its prefix is known.
+      int n = expected.lengths[token];
+      tape.addKey(inputCopy + (pos + 1 - inputStart), n, expected.prefixes[token]);
+      pos += n + 2;
+    } else {
+      pos = string(pos + 1, true);
+      if (pos < 0) {
+        return -1;
+      }
     }
     pos = skipWhitespace(pos);
     if (pos >= end || in[pos] != ':') {

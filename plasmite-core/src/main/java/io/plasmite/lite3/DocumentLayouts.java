@@ -72,6 +72,7 @@ final class DocumentLayouts {
       if (layout.matches(tape)) {
         System.arraycopy(layouts, 0, layouts, 1, s);
         layouts[0] = layout;
+        tape.expect(layout.expectedKeys);
         return layout;
       }
     }
@@ -154,20 +155,22 @@ final class DocumentLayouts {
     }
     System.arraycopy(layouts, 0, layouts, 1, SLOTS - 1);
     layouts[0] = layout;
+    tape.expect(layout.expectedKeys);
   }
 
   /** How one shape of document is written. */
   static final class Layout {
     // What the tape must hold: its tokens' kinds, each container's end, each key's bytes (by
-    // prefix, length and the bytes past the prefix); and where its strings are.
+    // prefix, length and the bytes past the prefix).
     private final byte[] kinds;
+    // The same keys, for the scanner to look for first in the next document.
+    private final JsonTape.ExpectedKeys expectedKeys;
     private final int[] containerTokens;
     private final int[] containerEnds;
     private final int[] keyTokens;
     private final long[] keyPrefixes;
     private final int[] keyLengths;
     private final byte[] keyTails;
-    private final int[] stringTokens;
 
     // The program, in the order the bytes are written: an entry (value token >= 0, its tag and key
     // bytes) or a split node (token -1); container values and split nodes name their node.
@@ -184,20 +187,19 @@ final class DocumentLayouts {
     private final int[] patchFields;
     private final int[] patchTargets;
 
-    // Per replay: the string bytes of the matched tape, and where ops and nodes landed.
-    private long matchedStringBytes;
+    // Per replay: where ops and nodes landed.
     private final int[] entryAts;
     private final int[] nodeAts;
 
     private Layout(
         byte[] kinds,
+        JsonTape.ExpectedKeys expectedKeys,
         int[] containerTokens,
         int[] containerEnds,
         int[] keyTokens,
         long[] keyPrefixes,
         int[] keyLengths,
         byte[] keyTails,
-        int[] stringTokens,
         int[] opTokens,
         int[] opNodes,
         int[] opEntryBytesOffsets,
@@ -209,13 +211,13 @@ final class DocumentLayouts {
         int[] patchFields,
         int[] patchTargets) {
       this.kinds = kinds;
+      this.expectedKeys = expectedKeys;
       this.containerTokens = containerTokens;
       this.containerEnds = containerEnds;
       this.keyTokens = keyTokens;
       this.keyPrefixes = keyPrefixes;
       this.keyLengths = keyLengths;
       this.keyTails = keyTails;
-      this.stringTokens = stringTokens;
       this.opTokens = opTokens;
       this.opNodes = opNodes;
       this.opEntryBytesOffsets = opEntryBytesOffsets;
@@ -245,6 +247,10 @@ final class DocumentLayouts {
           return false;
         }
       }
+      if (tape.foundAll(expectedKeys)) {
+        // The scanner found each of these keys where they are expected, and no other.
+        return true;
+      }
       byte[] text = tape.bytes();
       for (int k = 0, tail = 0; k < keyTokens.length; k++) {
         int i = keyTokens[k];
@@ -260,11 +266,6 @@ final class DocumentLayouts {
           tail += len - 8;
         }
       }
-      long strings = 0;
-      for (int i : stringTokens) {
-        strings += tape.textLength(i);
-      }
-      matchedStringBytes = strings;
       return true;
     }
 
@@ -279,7 +280,8 @@ final class DocumentLayouts {
      */
     boolean replay(JsonTape tape, Lite3Writer writer, int root) {
       int len = writer.length();
-      long need = fixedBytes + matchedStringBytes;
+      // The tape's text bounds the bytes of its strings.
+      long need = (long) fixedBytes + tape.textBytes();
       if (len + need > Lite3Writer.DOCUMENT_BYTES_MAX) {
         return false;
       }
@@ -385,7 +387,6 @@ final class DocumentLayouts {
       byte[] kinds = new byte[n];
       int containers = 0;
       int keys = 0;
-      int strings = 0;
       int tails = 0;
       for (int i = 0; i < n; i++) {
         byte kind = tape.kind(i);
@@ -396,7 +397,6 @@ final class DocumentLayouts {
             keys++;
             tails += Math.max(0, tape.textLength(i) - 8);
           }
-          case JsonTape.STRING -> strings++;
           default -> {}
         }
       }
@@ -406,10 +406,8 @@ final class DocumentLayouts {
       long[] keyPrefixes = new long[keys];
       int[] keyLengths = new int[keys];
       byte[] keyTails = new byte[tails];
-      int[] stringTokens = new int[strings];
       containers = 0;
       keys = 0;
-      strings = 0;
       tails = 0;
       for (int i = 0; i < n; i++) {
         switch (kinds[i]) {
@@ -427,7 +425,6 @@ final class DocumentLayouts {
               tails += len - 8;
             }
           }
-          case JsonTape.STRING -> stringTokens[strings++] = i;
           default -> {}
         }
       }
@@ -555,13 +552,13 @@ final class DocumentLayouts {
       patchStarts[nodes] = patches;
       return new Layout(
           kinds,
+          tape.expectedKeys(),
           containerTokens,
           containerEnds,
           keyTokens,
           keyPrefixes,
           keyLengths,
           keyTails,
-          stringTokens,
           opTokens,
           opNodes,
           opEntryBytesOffsets,

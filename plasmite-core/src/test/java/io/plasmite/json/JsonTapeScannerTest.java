@@ -82,6 +82,80 @@ class JsonTapeScannerTest {
     assertTrue(refused > 1000, "mutations refused by the fast path: " + refused);
   }
 
+  @Test
+  void expectedKeysNeverChangeWhatIsAcceptedOrHowItIsRead() {
+    // The scanner takes a key found where an earlier document had it without scanning it: mutated
+    // copies (keys cut, lengthened, escaped, quotes moved) must still agree with Jackson.
+    SplittableRandom rng = new SplittableRandom(0xE4BEC7L);
+    RandomJson gen = new RandomJson(rng);
+    for (int i = 0; i < 1500; i++) {
+      String text = gen.randomDataText(rng.nextBoolean());
+      byte[] original = text.getBytes(StandardCharsets.UTF_8);
+      fast.expect(null);
+      if (!compare(original, "original " + i)) {
+        continue;
+      }
+      fast.expect(fast.expectedKeys());
+      compare(original, "original again " + i);
+      for (int m = 0; m < 12; m++) {
+        String mutated = mutate(text, rng);
+        byte[] json = mutated.getBytes(StandardCharsets.UTF_8);
+        if (Utf8.firstInvalid(json, 0, json.length) >= 0 || mutated.indexOf('\0') >= 0) {
+          continue;
+        }
+        compare(json, "mutation " + i + "/" + m + ": " + mutated);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"ab\":1,\"key_longer_than_8\":2}",
+        "{\"abc\":1,\"key_longer_than_8\":2}",
+        "{\"a\":1,\"key_longer_than_8\":2}",
+        "{\"ab\":1,\"key_longer_than_9\":2}",
+        "{\"ab\":1,\"key_longer_than_8x\":2}",
+        "{\"a\\u0062\":1,\"key_longer_than_8\":2}",
+        "{\"ab\\\"\":1,\"key_longer_than_8\":2}",
+        "{\"ab\"",
+        "{\"ab",
+        "{\"ab\":1,\"key_longer_than_8",
+        "{\"ab\":1,\"key_longer_than_8\"",
+        "[\"ab\",\"key_longer_than_8\"]",
+        "{\"x\":{\"ab\":1},\"key_longer_than_8\":2}",
+      })
+  void keysNearTheExpectedOnesAreReadAsWithoutExpectations(String text) {
+    byte[] first = "{\"ab\":1,\"key_longer_than_8\":2}".getBytes(StandardCharsets.UTF_8);
+    assertTrue(fast.scanOnly(first, 0, first.length, DEPTH));
+    fast.expect(fast.expectedKeys());
+    byte[] json = text.getBytes(StandardCharsets.UTF_8);
+    compare(json, text);
+    byte[] padded = Arrays.copyOf(json, json.length + 16);
+    assertEquals(
+        fast.scanOnly(json, 0, json.length, DEPTH),
+        fast.scanOnly(padded, 0, json.length, DEPTH),
+        text);
+  }
+
+  @Test
+  void keysThatNeededEscapesAreNotExpectedRaw() {
+    // A key read from "a\nb" holds a newline byte: raw, that byte is not valid JSON.
+    for (String key : new String[] {"a\\nb", "q\\\"", "back\\\\slash", "\\u0001"}) {
+      byte[] first = ("{\"" + key + "\":1}").getBytes(StandardCharsets.UTF_8);
+      assertTrue(fast.scanOnly(first, 0, first.length, DEPTH), key);
+      fast.expect(fast.expectedKeys());
+      byte[] raw = text(fast, 1);
+      byte[] json = new byte[raw.length + 6];
+      json[0] = '{';
+      json[1] = '"';
+      System.arraycopy(raw, 0, json, 2, raw.length);
+      System.arraycopy("\":1}".getBytes(StandardCharsets.UTF_8), 0, json, raw.length + 2, 4);
+      compare(json, "raw " + key);
+      compare(first, "escaped again " + key);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

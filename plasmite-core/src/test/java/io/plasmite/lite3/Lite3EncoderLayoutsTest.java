@@ -101,6 +101,8 @@ class Lite3EncoderLayoutsTest {
         "{\"a\":\"first\",\"b\":2,\"a\":3}",
         "{\"\\u0061\":1,\"b\":2}",
         "{\"k\\n\":{\"k\\n\":1,\"k\\n\":[true]}}");
+    // Keys that needed escapes are not looked for raw: only the plain one is found in place.
+    assertAllSameAsFresh("{\"a\":1,\"k\\n\":2}", "{\"a\":1,\"k\\t\":2}");
   }
 
   @Test
