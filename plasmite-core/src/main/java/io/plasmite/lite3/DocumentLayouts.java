@@ -43,6 +43,9 @@ final class DocumentLayouts {
   /** Bytes kept for each entry's tag and key, zero-padded: longer ones take what they need. */
   private static final int ENTRY_SLOT_BYTES = 16;
 
+  /** Ints of one op of a layout's program. */
+  private static final int OP_INTS = 4;
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -172,12 +175,10 @@ final class DocumentLayouts {
     private final int[] keyLengths;
     private final byte[] keyTails;
 
-    // The program, in the order the bytes are written: an entry (value token >= 0, its tag and key
-    // bytes) or a split node (token -1); container values and split nodes name their node.
-    private final int[] opTokens;
-    private final int[] opNodes;
-    private final int[] opEntryBytesOffsets;
-    private final int[] opEntryBytesLengths;
+    // The program, in the order the bytes are written, OP_INTS ints an op: an entry (value token
+    // >= 0, its node if a container, where its tag and key bytes are, how many) or a split node
+    // (token -1, its node).
+    private final int[] program;
     private final byte[] entryBytes;
     private final int fixedBytes;
 
@@ -200,10 +201,7 @@ final class DocumentLayouts {
         long[] keyPrefixes,
         int[] keyLengths,
         byte[] keyTails,
-        int[] opTokens,
-        int[] opNodes,
-        int[] opEntryBytesOffsets,
-        int[] opEntryBytesLengths,
+        int[] program,
         byte[] entryBytes,
         int fixedBytes,
         byte[] images,
@@ -218,17 +216,14 @@ final class DocumentLayouts {
       this.keyPrefixes = keyPrefixes;
       this.keyLengths = keyLengths;
       this.keyTails = keyTails;
-      this.opTokens = opTokens;
-      this.opNodes = opNodes;
-      this.opEntryBytesOffsets = opEntryBytesOffsets;
-      this.opEntryBytesLengths = opEntryBytesLengths;
+      this.program = program;
       this.entryBytes = entryBytes;
       this.fixedBytes = fixedBytes;
       this.images = images;
       this.patchStarts = patchStarts;
       this.patchFields = patchFields;
       this.patchTargets = patchTargets;
-      this.entryAts = new int[opTokens.length];
+      this.entryAts = new int[program.length / OP_INTS];
       this.nodeAts = new int[images.length / NODE_SIZE_BYTES];
     }
 
@@ -293,16 +288,17 @@ final class DocumentLayouts {
       // Steps: (1) entries and split nodes in order, padded and aligned as the writer does, value
       // bytes written, node offsets noted; (2) every node's bytes, its fields pointed at where
       // their entries and nodes landed.
-      for (int op = 0; op < opTokens.length; op++) {
-        int v = opTokens[op];
+      int[] ops = program;
+      for (int op = 0, p = 0; p < ops.length; op++, p += OP_INTS) {
+        int v = ops[p];
         if (v < 0) {
           len = (len + 3) & ~3;
-          nodeAt[opNodes[op]] = len;
+          nodeAt[ops[p + 1]] = len;
           len += NODE_SIZE_BYTES;
           continue;
         }
         byte kind = kinds[v];
-        int keyBytes = opEntryBytesLengths[op];
+        int keyBytes = ops[p + 3];
         // The writer aligns every value whose payload is a node's 95 bytes: containers, and
         // strings of 90 bytes too.
         if (kind == JsonTape.OBJECT
@@ -314,7 +310,7 @@ final class DocumentLayouts {
           len += ((unaligned + 3) & ~3) - unaligned;
         }
         entryAt[op] = len;
-        int from = opEntryBytesOffsets[op];
+        int from = ops[p + 2];
         if (keyBytes <= ENTRY_SLOT_BYTES) {
           // Most tags and keys fit two words; the zeros after them land where nothing is yet.
           LONGS.set(buf, len, (long) LONGS.get(entryBytes, from));
@@ -325,7 +321,7 @@ final class DocumentLayouts {
         int at = len + keyBytes;
         switch (kind) {
           case JsonTape.OBJECT, JsonTape.ARRAY -> {
-            nodeAt[opNodes[op]] = at;
+            nodeAt[ops[p + 1]] = at;
             len = at + NODE_SIZE_BYTES;
           }
           case JsonTape.STRING -> {
@@ -334,11 +330,14 @@ final class DocumentLayouts {
             len = at + Lite3Writer.stringPayloadBytes(n) + 1;
           }
           case JsonTape.I64 -> {
-            writer.putI64(at, tape.longValue(v));
+            buf[at] = (byte) Lite3Type.I64.code();
+            LONGS.set(buf, at + 1, tape.longValue(v));
             len = at + 9;
           }
           case JsonTape.F64 -> {
-            writer.putF64(at, tape.doubleValue(v));
+            // The tape holds a double's raw bits, the sign of zero included.
+            buf[at] = (byte) Lite3Type.F64.code();
+            LONGS.set(buf, at + 1, tape.longValue(v));
             len = at + 9;
           }
           case JsonTape.TRUE, JsonTape.FALSE -> {
@@ -478,10 +477,7 @@ final class DocumentLayouts {
 
       // The program: entries (in the order written) and split nodes merged by offset.
       int ops = entries + splits.length;
-      int[] opTokens = new int[ops];
-      int[] opNodes = new int[ops];
-      int[] opEntryBytesOffsets = new int[ops];
-      int[] opEntryBytesLengths = new int[ops];
+      int[] program = new int[ops * OP_INTS];
       int[] opStarts = new int[ops];
       int entryByteCount = 0;
       for (int e = 0; e < entries; e++) {
@@ -492,22 +488,23 @@ final class DocumentLayouts {
       int fixedBytes = ENTRY_SLOT_BYTES;
       int written = 0;
       for (int op = 0, e = 0, s = 0; op < ops; op++) {
+        int p = op * OP_INTS;
         boolean split =
             s < splits.length && (e == entries || splits[s] < valueAts[e] - keyBytes[e]);
         if (split) {
-          opTokens[op] = -1;
-          opNodes[op] = splitIds[s];
+          program[p] = -1;
+          program[p + 1] = splitIds[s];
           opStarts[op] = splits[s];
           fixedBytes += 3 + NODE_SIZE_BYTES;
           s++;
           continue;
         }
         int start = valueAts[e] - keyBytes[e];
-        opTokens[op] = tokens[e];
-        opNodes[op] = entryNodes[e];
+        program[p] = tokens[e];
+        program[p + 1] = entryNodes[e];
+        program[p + 2] = written;
+        program[p + 3] = keyBytes[e];
         opStarts[op] = start;
-        opEntryBytesOffsets[op] = written;
-        opEntryBytesLengths[op] = keyBytes[e];
         System.arraycopy(buf, start, entryBytes, written, keyBytes[e]);
         written += Math.max(ENTRY_SLOT_BYTES, keyBytes[e]);
         fixedBytes += keyBytes[e] + valueFixedBytes(tape.kind(tokens[e]));
@@ -559,10 +556,7 @@ final class DocumentLayouts {
           keyPrefixes,
           keyLengths,
           keyTails,
-          opTokens,
-          opNodes,
-          opEntryBytesOffsets,
-          opEntryBytesLengths,
+          program,
           entryBytes,
           fixedBytes,
           images,

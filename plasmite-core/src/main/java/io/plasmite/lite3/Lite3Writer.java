@@ -21,6 +21,9 @@ import static io.plasmite.lite3.Lite3NodeDescriptor.u32;
 
 import io.plasmite.ErrorKind;
 import io.plasmite.PlasmiteException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -46,6 +49,8 @@ public final class Lite3Writer {
 
   private static final int CONTAINER_PAYLOAD_BYTES = NODE_SIZE_BYTES - 1;
   private static final int NONE = -1;
+  private static final VarHandle U64 =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private byte[] buf = new byte[1024];
   private int len;
@@ -247,8 +252,7 @@ public final class Lite3Writer {
    */
   public void putI64(int at, long value) {
     buf[at] = (byte) Lite3Type.I64.code();
-    putU32(buf, at + 1, (int) value);
-    putU32(buf, at + 5, (int) (value >>> 32));
+    U64.set(buf, at + 1, value);
   }
 
   /**
@@ -258,10 +262,8 @@ public final class Lite3Writer {
    * @param value the value
    */
   public void putF64(int at, double value) {
-    long bits = Double.doubleToRawLongBits(value);
     buf[at] = (byte) Lite3Type.F64.code();
-    putU32(buf, at + 1, (int) bits);
-    putU32(buf, at + 5, (int) (bits >>> 32));
+    U64.set(buf, at + 1, Double.doubleToRawLongBits(value));
   }
 
   /**
