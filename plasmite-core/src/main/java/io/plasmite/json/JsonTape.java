@@ -209,21 +209,27 @@ public final class JsonTape {
     // Jackson's byte parser is faster than its char parser; strict JSON is the same either way.
     // A lone surrogate is left to the char parser to report.
     byte[] utf8 = Utf8.encode(json);
-    int n = utf8 == null ? -1 : utf8.length;
-    if (n >= 0) {
+    PlasmiteException refused = null;
+    if (utf8 != null) {
       try {
-        parseValidUtf8(utf8, 0, n, maxDepth);
+        parseValidUtf8(utf8, 0, utf8.length, maxDepth);
         return;
       } catch (PlasmiteException e) {
-        // Report the error in characters, as the text was given: parse again below.
+        refused = e;
       }
     }
+    // Parsed again to report the error in characters, as the text was given. The char parser
+    // takes a non-ASCII character whose low byte is a hex digit as one in a \\u escape, so what it
+    // accepts after the byte parser refused it stays refused.
     try (JsonParser p = FACTORY.createParser(json)) {
       read(p, maxDepth);
     } catch (JsonProcessingException e) {
       throw syntax(e);
     } catch (IOException e) {
       throw PlasmiteException.of(ErrorKind.INTERNAL, "reading JSON from memory failed", e);
+    }
+    if (refused != null) {
+      throw refused;
     }
   }
 

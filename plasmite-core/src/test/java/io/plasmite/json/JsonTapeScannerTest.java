@@ -3,6 +3,7 @@ package io.plasmite.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -136,6 +137,63 @@ class JsonTapeScannerTest {
         fast.scanOnly(json, 0, json.length, DEPTH),
         fast.scanOnly(padded, 0, json.length, DEPTH),
         text);
+  }
+
+  @Test
+  void textGivenAsAStringReadsAsItsUtf8Bytes() {
+    // A String is read through its UTF-8 (within Latin-1, a widened copy of its bytes), and its
+    // errors are worded by a char parser: the same text as bytes gives the same tape, or both are
+    // refused.
+    SplittableRandom rng = new SplittableRandom(0x57121AL);
+    RandomJson gen = new RandomJson(rng);
+    String[] extra = {"é", "ÿ", "\u0080", "?", "€", "😀", "\ud800", "\u0000", "\ufeff"};
+    for (int i = 0; i < 1500; i++) {
+      String text = gen.randomDataText(rng.nextBoolean());
+      for (int m = 0; m < 6; m++) {
+        String variant = m == 0 ? text : mutate(text, rng);
+        if (m >= 3) {
+          int at = rng.nextInt(variant.length() + 1);
+          variant =
+              variant.substring(0, at) + extra[rng.nextInt(extra.length)] + variant.substring(at);
+        }
+        checkStringAgainstBytes(variant, "document " + i + "/" + m + ": " + variant);
+      }
+    }
+  }
+
+  @Test
+  void aCharacterBeyondAsciiInAUnicodeEscapeIsRefusedInAString() {
+    // U+0666 and U+CB36 end in the bytes of 'f' and '6': they are still no hex digits.
+    for (String text : new String[] {"{\"a\":\"\\u06\u0666\"}", "{\"a\":\"\\u060\ucb36\"}"}) {
+      assertThrows(PlasmiteException.class, () -> fast.parse(text, DEPTH), text);
+    }
+  }
+
+  private void checkStringAgainstBytes(String text, String what) {
+    String fromString = null;
+    try {
+      fast.parse(text, DEPTH);
+    } catch (PlasmiteException e) {
+      fromString = e.getMessage();
+    }
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    boolean lone = !new String(utf8, StandardCharsets.UTF_8).equals(text);
+    String fromBytes = null;
+    try {
+      slow.parse(utf8, 0, utf8.length, DEPTH);
+    } catch (PlasmiteException e) {
+      fromBytes = e.getMessage();
+    }
+    if (lone) {
+      // A lone surrogate has no UTF-8: the String is refused, its '?' replacement may not be.
+      assertTrue(fromString != null, "accepted a lone surrogate: " + what);
+      return;
+    }
+    assertEquals(
+        fromBytes == null, fromString == null, what + ": " + fromBytes + " / " + fromString);
+    if (fromString == null) {
+      assertSameTape(slow, fast, what);
+    }
   }
 
   @Test
@@ -352,6 +410,10 @@ class JsonTapeScannerTest {
   }
 
   private void assertSameTape(String what) {
+    assertSameTape(slow, fast, what);
+  }
+
+  private static void assertSameTape(JsonTape slow, JsonTape fast, String what) {
     assertEquals(slow.size(), fast.size(), what);
     assertEquals(slow.keysHoldNul(), fast.keysHoldNul(), what);
     for (int i = 0; i < slow.size(); i++) {
