@@ -558,6 +558,10 @@ final class JsonTapeScanner {
   }
 
   private int skipWhitespace(int pos) {
+    // Compact JSON has none: every whitespace byte is at most ' ', most others are above it.
+    if (pos < end && in[pos] > ' ') {
+      return pos;
+    }
     while (pos < end) {
       byte c = in[pos];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
