@@ -332,14 +332,11 @@ final class DocumentLayouts {
             len = at + Lite3Writer.stringPayloadBytes(n) + 1;
           }
           case JsonTape.I64 -> {
-            buf[at] = (byte) Lite3Type.I64.code();
-            LONGS.set(buf, at + 1, tape.longValue(v));
+            writer.putI64(at, tape.longValue(v));
             len = at + 9;
           }
           case JsonTape.F64 -> {
-            // The tape holds a double's raw bits, the sign of zero included.
-            buf[at] = (byte) Lite3Type.F64.code();
-            LONGS.set(buf, at + 1, tape.longValue(v));
+            writer.putF64(at, tape.doubleValue(v));
             len = at + 9;
           }
           case JsonTape.TRUE, JsonTape.FALSE -> {

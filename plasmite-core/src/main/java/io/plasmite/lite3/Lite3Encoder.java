@@ -292,7 +292,7 @@ public final class Lite3Encoder {
             ? writer.appendElement(node, payload)
             : writer.setMember(node, key, keyOff, keyLen, keyHash, payload);
     if (recording) {
-      layouts.record(v, at, key == null ? 0 : Lite3Writer.tagSize(keyLen + 1) + keyLen + 1);
+      layouts.record(v, at, key == null ? 0 : Lite3Writer.memberKeyBytes(keyLen));
     }
     switch (kind) {
       case JsonTape.OBJECT -> fill(writer.putContainer(at, Lite3Type.OBJECT), v);

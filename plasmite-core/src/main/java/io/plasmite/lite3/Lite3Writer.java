@@ -185,6 +185,16 @@ public final class Lite3Writer {
   }
 
   /**
+   * Bytes of a member's tag and key, with the key's 0, in front of its value.
+   *
+   * @param keyLen the key's UTF-8 length
+   * @return the tag size plus {@code keyLen + 1}
+   */
+  static int memberKeyBytes(int keyLen) {
+    return tagSize(keyLen + 1) + keyLen + 1;
+  }
+
+  /**
    * Reserves a member of an object. An existing member with the same key is overridden.
    *
    * @param container offset of the object's container root node
