@@ -90,8 +90,10 @@ class Lite3EncoderLayoutsTest {
         "{\"customerXid\":1,\"z\":2}",
         "{\"abcdefgh\":1,\"z\":2}",
         "{\"abcdefgi\":1,\"z\":2}");
-    // DJB2 gives "aB" and "b!" the same hash, and the same tokens.
-    assertAllSameAsFresh("{\"aB\":1,\"x\":2}", "{\"b!\":1,\"x\":2}");
+    // DJB2 gives "aB" and "b!" the same hash, and the same tokens; in one object, the second
+    // is filed under a probed hash.
+    assertAllSameAsFresh(
+        "{\"aB\":1,\"x\":2}", "{\"b!\":1,\"x\":2}", "{\"aB\":1,\"b!\":\"s\",\"x\":[2]}");
   }
 
   @Test
