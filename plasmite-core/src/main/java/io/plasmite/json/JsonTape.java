@@ -17,6 +17,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -199,6 +200,11 @@ public final class JsonTape {
   public void parse(String json, int maxDepth) {
     if (!json.isEmpty() && json.charAt(0) == '\uFEFF') {
       throw usage("invalid JSON: a byte order mark is not allowed").withOffset(0);
+    }
+    // Most text is within Latin-1: its one-byte copy is scanned, and only strings holding a
+    // character above ASCII are written out as UTF-8.
+    if (scanner.scanLatin1(json.getBytes(StandardCharsets.ISO_8859_1), json, maxDepth)) {
+      return;
     }
     int nul = json.indexOf('\0');
     if (nul >= 0) {
@@ -425,11 +431,15 @@ public final class JsonTape {
     return new ExpectedKeys(lengths, words, masks, offsets, text, prefixes, plain, plain == keys);
   }
 
-  /** A key whose raw JSON is its text: no quote, backslash or control byte. */
+  /**
+   * A key whose raw JSON is its text in UTF-8 and in Latin-1 alike: printable ASCII without quote
+   * or backslash, and without '?', which a Latin-1 copy of a string also holds for a character
+   * beyond Latin-1.
+   */
   private boolean plainKey(int i) {
     for (int j = a[i], e = a[i] + b[i]; j < e; j++) {
       byte c = bytes[j];
-      if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+      if (c == '"' || c == '\\' || c == '?' || c < 0x20) {
         return false;
       }
     }

@@ -21,6 +21,11 @@ import java.util.Arrays;
  * <p>Raw bytes are checked on the way: a NUL or other control byte, or malformed UTF-8 inside a
  * string, sends the input to the Jackson path, which reports it; outside strings only ASCII is
  * valid JSON anyway.
+ *
+ * <p>JSON given as a {@code String} is scanned from its Latin-1 copy ({@link #scanLatin1}): a byte
+ * above ASCII in a string is then a character of its own, and such strings are written to the tape
+ * as UTF-8; a character beyond Latin-1 (a '?' in the copy) sends the text to the caller's other
+ * paths.
  */
 final class JsonTapeScanner {
   /** Longest integer literal, in digits, read here; longer ones may not fit a long. */
@@ -46,6 +51,8 @@ final class JsonTapeScanner {
   private int inputStart;
   private int inputCopy;
   private int[] stack = new int[16];
+  // In Latin-1 mode (scanLatin1), the string the input was copied from; else null.
+  private String latin1Source;
   private char[] numberChars = new char[32];
 
   JsonTapeScanner(JsonTape tape) {
@@ -58,6 +65,28 @@ final class JsonTapeScanner {
    * @return true if the tape now holds the document; false if the Jackson path must decide
    */
   boolean scan(byte[] json, int off, int len, int maxDepth) {
+    latin1Source = null;
+    return scanInput(json, off, len, maxDepth);
+  }
+
+  /**
+   * Scans the Latin-1 copy of a string ({@code String.getBytes(ISO_8859_1)}), writing the UTF-8 of
+   * every string that needs it: one pass instead of widening the whole copy first. A '?' in a
+   * string is checked against the string, as {@code getBytes} writes one for a character beyond
+   * Latin-1; any such character makes this return false.
+   *
+   * @return true if the tape now holds the document; false if the caller must decide
+   */
+  boolean scanLatin1(byte[] latin1, String source, int maxDepth) {
+    latin1Source = source;
+    try {
+      return scanInput(latin1, 0, latin1.length, maxDepth);
+    } finally {
+      latin1Source = null;
+    }
+  }
+
+  private boolean scanInput(byte[] json, int off, int len, int maxDepth) {
     in = json;
     end = off + len;
     tape.clear();
@@ -222,11 +251,13 @@ final class JsonTapeScanner {
    */
   private int string(int pos, boolean key) {
     int start = pos;
+    boolean latin1 = latin1Source != null;
     // The common case: no escape, copied in one go. Plain ASCII is skipped eight bytes at a time,
     // and the first byte that is not (the closing quote, mostly) is found in its word; words may
     // reach past the input's end inside the array, and what they find there counts as not found.
     while (pos < end && pos <= in.length - 8) {
-      long flags = notPlainFlags((long) LONGS.get(in, pos));
+      long x = (long) LONGS.get(in, pos);
+      long flags = latin1 ? notPlainFlags(x) | questionFlags(x) : notPlainFlags(x);
       if (flags == 0) {
         pos += 8;
         continue;
@@ -234,12 +265,19 @@ final class JsonTapeScanner {
       pos = Math.min(end, pos + (Long.numberOfTrailingZeros(flags) >>> 3));
       break;
     }
+    int high = 0;
     while (pos < end) {
       byte c = in[pos];
       if (c == '"') {
-        // No escape: the text is where the input copy holds it.
-        tape.addText(
-            key ? JsonTape.KEY : JsonTape.STRING, inputCopy + (start - inputStart), pos - start);
+        int n = pos - start;
+        if (high == 0) {
+          // No escape: the text is where the input copy holds it.
+          tape.addText(key ? JsonTape.KEY : JsonTape.STRING, inputCopy + (start - inputStart), n);
+        } else {
+          int textOff = tape.reserveText(n + high);
+          widen(start, pos, tape.bytes(), textOff);
+          tape.addText(key ? JsonTape.KEY : JsonTape.STRING, textOff, n + high);
+        }
         return pos + 1;
       }
       if (c == '\\') {
@@ -249,6 +287,12 @@ final class JsonTapeScanner {
         if (c >= 0) {
           return -1;
         }
+        if (latin1) {
+          // A Latin-1 character: two bytes of UTF-8.
+          high++;
+          pos++;
+          continue;
+        }
         int n = Utf8.sequenceLength(in, pos, end);
         if (n < 0) {
           return -1;
@@ -256,9 +300,38 @@ final class JsonTapeScanner {
         pos += n;
         continue;
       }
+      if (c == '?' && latin1 && latin1Source.charAt(pos) != '?') {
+        return -1;
+      }
       pos++;
     }
     return -1;
+  }
+
+  /** Writes input bytes {@code [from, to)} as UTF-8: a copy, or in Latin-1 mode widened. */
+  private int widen(int from, int to, byte[] out, int o) {
+    if (latin1Source == null) {
+      System.arraycopy(in, from, out, o, to - from);
+      return o + to - from;
+    }
+    for (int i = from; i < to; i++) {
+      byte b = in[i];
+      if (b >= 0) {
+        out[o++] = b;
+      } else {
+        out[o++] = (byte) (0xC0 | ((b & 0xFF) >>> 6));
+        out[o++] = (byte) (0x80 | (b & 0x3F));
+      }
+    }
+    return o;
+  }
+
+  private static final long QUESTION_MARKS = '?' * ONES;
+
+  /** Flags the bytes of eight that are '?' (exactly, for the lowest one), else 0. */
+  private static long questionFlags(long x) {
+    long q = x ^ QUESTION_MARKS;
+    return (q - ONES) & ~q & HIGHS;
   }
 
   private static final long QUOTES = 0x22 * ONES;
@@ -285,8 +358,9 @@ final class JsonTapeScanner {
   }
 
   private int escapedString(int start, int firstEscape, boolean key) {
-    // Unescaping never lengthens: every escape is at least as long as its UTF-8.
-    int most = firstEscape - start;
+    // Unescaping never lengthens: every escape is at least as long as its UTF-8. A Latin-1
+    // character doubles.
+    boolean latin1 = latin1Source != null;
     int scan = firstEscape;
     while (scan < end && in[scan] != '"') {
       scan += in[scan] == '\\' ? 2 : 1;
@@ -294,12 +368,10 @@ final class JsonTapeScanner {
     if (scan >= end) {
       return -1;
     }
-    most += scan - firstEscape;
+    int most = latin1 ? 2 * (scan - start) : scan - start;
     int textOff = tape.reserveText(most);
     byte[] out = tape.bytes();
-    int o = textOff;
-    System.arraycopy(in, start, out, o, firstEscape - start);
-    o += firstEscape - start;
+    int o = widen(start, firstEscape, out, textOff);
     int pos = firstEscape;
     while (true) {
       if (pos >= end) {
@@ -311,12 +383,20 @@ final class JsonTapeScanner {
         return pos + 1;
       }
       if (c != '\\' && c >= 0x20) {
+        if (c == '?' && latin1 && latin1Source.charAt(pos) != '?') {
+          return -1;
+        }
         out[o++] = c;
         pos++;
         continue;
       }
       if (c >= 0 && c < 0x20) {
         return -1;
+      }
+      if (c < 0 && latin1) {
+        o = widen(pos, pos + 1, out, o);
+        pos++;
+        continue;
       }
       if (c < 0) {
         int n = Utf8.sequenceLength(in, pos, end);

@@ -169,6 +169,29 @@ class JsonTapeScannerTest {
     }
   }
 
+  @Test
+  void aStringsLatin1BytesAreNeverTakenForOtherKeysOrText() {
+    // The Latin-1 bytes of "Ã©" are the UTF-8 of "é", and getBytes writes '?' for "€": a key
+    // expected from one document must not be found in the Latin-1 copy of the other.
+    String[][] pairs = {
+      {"{\"é\":1,\"b\":2}", "{\"Ã©\":1,\"b\":2}"},
+      {"{\"Ã©\":1,\"b\":2}", "{\"é\":1,\"b\":2}"},
+      {"{\"why?\":1,\"b\":2}", "{\"why€\":1,\"b\":2}"},
+      {"{\"why€\":1,\"b\":2}", "{\"why?\":1,\"b\":2}"},
+      {"{\"k\":\"a?b\"}", "{\"k\":\"a€b\"}"},
+      {"{\"k\":\"a\\nb?\"}", "{\"k\":\"a\\nb€\"}"},
+    };
+    for (String[] pair : pairs) {
+      for (int round = 0; round < 2; round++) {
+        for (String text : pair) {
+          fast.parse(text, DEPTH);
+          fast.expect(fast.expectedKeys());
+          checkStringAgainstBytes(text, text);
+        }
+      }
+    }
+  }
+
   private void checkStringAgainstBytes(String text, String what) {
     String fromString = null;
     try {
