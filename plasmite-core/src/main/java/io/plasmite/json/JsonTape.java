@@ -87,6 +87,9 @@ public final class JsonTape {
   private long[] num = new long[64];
   private boolean keyNul;
   private ExpectedKeys expected;
+  // Texts given as a String to send to the UTF-8 path without trying their Latin-1 copy.
+  private int latin1Skips;
+  private static final int LATIN1_SKIPS = 16;
   private int expectedFound;
   private byte[] bytes = new byte[256];
   private int size;
@@ -202,9 +205,17 @@ public final class JsonTape {
       throw usage("invalid JSON: a byte order mark is not allowed").withOffset(0);
     }
     // Most text is within Latin-1: its one-byte copy is scanned, and only strings holding a
-    // character above ASCII are written out as UTF-8.
-    if (scanner.scanLatin1(json.getBytes(StandardCharsets.ISO_8859_1), json, maxDepth)) {
-      return;
+    // character above ASCII are written out as UTF-8. Text beyond Latin-1 tends to come again, so
+    // after it the next few texts go to the UTF-8 path at once.
+    if (latin1Skips > 0) {
+      latin1Skips--;
+    } else {
+      if (scanner.scanLatin1(json.getBytes(StandardCharsets.ISO_8859_1), json, maxDepth)) {
+        return;
+      }
+      if (scanner.stoppedBeyondLatin1()) {
+        latin1Skips = LATIN1_SKIPS;
+      }
     }
     int nul = json.indexOf('\0');
     if (nul >= 0) {

@@ -53,6 +53,8 @@ final class JsonTapeScanner {
   private int[] stack = new int[16];
   // In Latin-1 mode (scanLatin1), the string the input was copied from; else null.
   private String latin1Source;
+  // Whether the last scanLatin1 stopped at a character beyond Latin-1.
+  private boolean beyondLatin1;
   private char[] numberChars = new char[32];
 
   JsonTapeScanner(JsonTape tape) {
@@ -79,11 +81,21 @@ final class JsonTapeScanner {
    */
   boolean scanLatin1(byte[] latin1, String source, int maxDepth) {
     latin1Source = source;
+    beyondLatin1 = false;
     try {
       return scanInput(latin1, 0, latin1.length, maxDepth);
     } finally {
       latin1Source = null;
     }
+  }
+
+  /**
+   * Tells whether the last {@link #scanLatin1} stopped at a character beyond Latin-1.
+   *
+   * @return true if a '?' of the copy stood for another character
+   */
+  boolean stoppedBeyondLatin1() {
+    return beyondLatin1;
   }
 
   private boolean scanInput(byte[] json, int off, int len, int maxDepth) {
@@ -301,6 +313,7 @@ final class JsonTapeScanner {
         continue;
       }
       if (c == '?' && latin1 && latin1Source.charAt(pos) != '?') {
+        beyondLatin1 = true;
         return -1;
       }
       pos++;
@@ -384,6 +397,7 @@ final class JsonTapeScanner {
       }
       if (c != '\\' && c >= 0x20) {
         if (c == '?' && latin1 && latin1Source.charAt(pos) != '?') {
+          beyondLatin1 = true;
           return -1;
         }
         out[o++] = c;
