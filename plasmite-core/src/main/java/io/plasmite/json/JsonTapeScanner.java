@@ -327,16 +327,7 @@ final class JsonTapeScanner {
       System.arraycopy(in, from, out, o, to - from);
       return o + to - from;
     }
-    for (int i = from; i < to; i++) {
-      byte b = in[i];
-      if (b >= 0) {
-        out[o++] = b;
-      } else {
-        out[o++] = (byte) (0xC0 | ((b & 0xFF) >>> 6));
-        out[o++] = (byte) (0x80 | (b & 0x3F));
-      }
-    }
-    return o;
+    return Utf8.widen(in, from, to, out, o);
   }
 
   private static final long QUESTION_MARKS = '?' * ONES;

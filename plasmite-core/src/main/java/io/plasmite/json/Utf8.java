@@ -214,12 +214,26 @@ public final class Utf8 {
 
   /** Latin-1 text holding {@code high} bytes at or above 0x80, as UTF-8. */
   private static byte[] widen(byte[] latin1, int high) {
-    int n = latin1.length;
-    byte[] out = new byte[n + high];
-    int o = 0;
-    int i = 0;
-    while (i < n) {
-      if (i <= n - 8) {
+    byte[] out = new byte[latin1.length + high];
+    widen(latin1, 0, latin1.length, out, 0);
+    return out;
+  }
+
+  /**
+   * Writes Latin-1 text as UTF-8: ASCII stays, every other byte becomes two; plain words are copied
+   * eight bytes at a time.
+   *
+   * @param latin1 one byte per character
+   * @param from first byte
+   * @param to end of the text
+   * @param out where the UTF-8 goes
+   * @param o first byte in {@code out}
+   * @return the end of what was written in {@code out}
+   */
+  static int widen(byte[] latin1, int from, int to, byte[] out, int o) {
+    int i = from;
+    while (i < to) {
+      if (i <= to - 8) {
         long x = (long) LONGS.get(latin1, i);
         if ((x & HIGHS) == 0) {
           LONGS.set(out, o, x);
@@ -236,7 +250,7 @@ public final class Utf8 {
         out[o++] = (byte) (0x80 | (b & 0x3F));
       }
     }
-    return out;
+    return o;
   }
 
   /**
