@@ -164,7 +164,7 @@ class JsonTapeScannerTest {
   @Test
   void aCharacterBeyondAsciiInAUnicodeEscapeIsRefusedInAString() {
     // U+0666 and U+CB36 end in the bytes of 'f' and '6': they are still no hex digits.
-    for (String text : new String[] {"{\"a\":\"\\u06\u0666\"}", "{\"a\":\"\\u060\ucb36\"}"}) {
+    for (String text : new String[] {"{\"a\":\"\\u006\u0666\"}", "{\"a\":\"\\u060\ucb36\"}"}) {
       assertThrows(PlasmiteException.class, () -> fast.parse(text, DEPTH), text);
     }
   }
