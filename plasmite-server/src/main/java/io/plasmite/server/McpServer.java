@@ -20,6 +20,8 @@ import io.plasmite.TailOptions;
 import io.plasmite.json.CanonicalJsonWriter;
 import io.plasmite.json.ErrorJson;
 import io.plasmite.json.PoolInfoJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -91,8 +93,10 @@ public final class McpServer {
   public String handle(String message) {
     JsonNode request;
     try {
-      request = MAPPER.readTree(message);
-    } catch (JsonProcessingException e) {
+      // Jackson's byte parser: its char parser takes a character such as U+0666 in a \\u escape
+      // for the hex digit of its low byte.
+      request = MAPPER.readTree(message.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
       return write(error(NODES.nullNode(), -32700, "parse error: invalid JSON"));
     }
     ObjectNode response = dispatch(request);

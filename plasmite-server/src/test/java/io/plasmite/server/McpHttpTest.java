@@ -196,6 +196,11 @@ class McpHttpTest {
     ServerFixture.Reply garbage = rpc("{not json");
     assertEquals(200, garbage.status());
     assertEquals(-32700, garbage.json().path("error").path("code").asInt());
+    // U+0666 ends in the byte of 'f', and is still no hex digit.
+    ServerFixture.Reply badEscape =
+        rpc(
+            "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\",\"params\":{\"x\":\"\\u006\u0666\"}}");
+    assertEquals(-32700, badEscape.json().path("error").path("code").asInt());
     assertEquals(401, s.post("/mcp", "{}").status());
   }
 
