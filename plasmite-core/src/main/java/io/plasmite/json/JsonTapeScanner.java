@@ -67,7 +67,6 @@ final class JsonTapeScanner {
    * @return true if the tape now holds the document; false if the Jackson path must decide
    */
   boolean scan(byte[] json, int off, int len, int maxDepth) {
-    latin1Source = null;
     return scanInput(json, off, len, maxDepth);
   }
 
@@ -312,13 +311,24 @@ final class JsonTapeScanner {
         pos += n;
         continue;
       }
-      if (c == '?' && latin1 && latin1Source.charAt(pos) != '?') {
-        beyondLatin1 = true;
+      if (c == '?' && latin1 && standsForAnother(pos)) {
         return -1;
       }
       pos++;
     }
     return -1;
+  }
+
+  /**
+   * In Latin-1 mode, tells whether the '?' at {@code pos} stands for a character beyond Latin-1
+   * (which {@code getBytes} wrote as '?'), and notes it.
+   */
+  private boolean standsForAnother(int pos) {
+    if (latin1Source.charAt(pos) == '?') {
+      return false;
+    }
+    beyondLatin1 = true;
+    return true;
   }
 
   /** Writes input bytes {@code [from, to)} as UTF-8: a copy, or in Latin-1 mode widened. */
@@ -387,8 +397,7 @@ final class JsonTapeScanner {
         return pos + 1;
       }
       if (c != '\\' && c >= 0x20) {
-        if (c == '?' && latin1 && latin1Source.charAt(pos) != '?') {
-          beyondLatin1 = true;
+        if (c == '?' && latin1 && standsForAnother(pos)) {
           return -1;
         }
         out[o++] = c;
