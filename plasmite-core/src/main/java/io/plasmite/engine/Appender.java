@@ -119,6 +119,7 @@ public final class Appender {
             .withHint("create a larger pool or send a smaller message");
       }
     }
+    pool.adviseInPlaceWrites();
     long[] seqs = new long[payloads.size()];
     MemorySegment file = pool.file();
     MemorySegment ring = pool.ring();

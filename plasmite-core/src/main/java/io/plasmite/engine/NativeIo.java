@@ -14,8 +14,9 @@ import java.lang.invoke.VarHandle;
  * The few libc calls Java does not offer, through the Foreign Function &amp; Memory API: {@code
  * open}/{@code close} for a descriptor to lock, {@code flock(2)} (the whole-file BSD lock the other
  * plasmite tools take; Java's {@code FileChannel.lock} is an {@code fcntl} lock that does not
- * exclude it), {@code posix_fallocate(3)} (so a full disk fails at create, not with SIGBUS later)
- * and the {@code futex(2)} wait/wake pair for cross-process wake-ups. Linux only.
+ * exclude it), {@code posix_fallocate(3)} (so a full disk fails at create, not with SIGBUS later),
+ * {@code madvise(2)} and the {@code futex(2)} wait/wake pair for cross-process wake-ups. Linux
+ * only.
  *
  * <p>Every call returns the C result; a negative result comes with {@link #errno()} captured right
  * after the call on this thread.
@@ -32,6 +33,7 @@ final class NativeIo {
   static final int EAGAIN = 11;
   static final int ENOSPC = 28;
   static final int ETIMEDOUT = 110;
+  static final int MADV_RANDOM = 1;
   private static final long SYS_FUTEX = 202;
   private static final int FUTEX_WAIT = 0;
   private static final int FUTEX_WAKE = 1;
@@ -90,6 +92,18 @@ final class NativeIo {
                 ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_LONG));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Madvise {
+    static final MethodHandle H =
+        handle(
+            "madvise",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT));
   }
 
   /** Linked on first use: linking a downcall costs milliseconds at start-up. */
@@ -164,6 +178,20 @@ final class NativeIo {
     try {
       MemorySegment state = STATE.get();
       int r = (int) Close.H.invokeExact(state, fd);
+      if (r < 0) {
+        saveErrno(state);
+      }
+      return r;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** Gives the kernel advice about a mapped range: 0, or -1 with {@link #errno()}. */
+  static int madvise(MemorySegment range, int advice) {
+    try {
+      MemorySegment state = STATE.get();
+      int r = (int) Madvise.H.invokeExact(state, range, range.byteSize(), advice);
       if (r < 0) {
         saveErrno(state);
       }

@@ -52,6 +52,7 @@ public final class PoolFile implements AutoCloseable {
   private final ReentrantLock jvmLock = new ReentrantLock();
   private final Checkpoints checkpoints = new Checkpoints();
   private volatile boolean closed;
+  private volatile boolean advisedInPlaceWrites;
 
   private PoolFile(
       Path path, boolean writable, int fd, Arena arena, MemorySegment file, Object fileKey) {
@@ -292,6 +293,21 @@ public final class PoolFile implements AutoCloseable {
    */
   public MemorySegment file() {
     return file;
+  }
+
+  /**
+   * Tells the kernel, once per handle and before its first append, that this handle's page faults
+   * are not a sequential read ({@code madvise(MADV_RANDOM)}): each brings in one page. A writer
+   * goes through the ring in order, and without the advice the kernel reads ahead into ever larger
+   * folios (2 MiB ones on this project's Linux 6.18 and ext4). A folio is written back whole, so
+   * the msync of a FLUSH append of a few hundred bytes then wrote megabytes. Pages already cached
+   * in large folios stay so. Advice only: if the kernel refuses it, nothing else changes.
+   */
+  public void adviseInPlaceWrites() {
+    if (!advisedInPlaceWrites) {
+      advisedInPlaceWrites = true;
+      NativeIo.madvise(file, NativeIo.MADV_RANDOM);
+    }
   }
 
   /**
