@@ -9,10 +9,8 @@ import io.plasmite.Pool;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,9 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * its pages dirty.
  */
 class FlushSyncTest {
-  // A mapping's first line: "start-end perms offset dev inode [path]".
-  private static final Pattern MAPPING = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
-
   @TempDir Path dir;
 
   @Test
@@ -32,8 +27,7 @@ class FlushSyncTest {
     LocalClient client = new LocalClient().withPoolDir(dir);
     PoolRef ref = PoolRef.name("durable");
     try (Pool pool = client.createAndOpen(ref, PoolOptions.ofSize(1 << 20))) {
-      // The mapping may carry the name the file was created under: find it by inode.
-      long inode = ((Number) Files.getAttribute(pool.path(), "unix:ino")).longValue();
+      long inode = ProcSmaps.inode(pool.path());
       pool.appendJsonNow("{\"i\":1,\"mode\":\"fast\"}", List.of(), Durability.FAST);
       assertTrue(dirtyKb(inode) > 0, "a FAST append leaves the pages it wrote dirty");
       pool.append(
@@ -52,14 +46,11 @@ class FlushSyncTest {
   /** Dirty kB of this process's mappings of the file with {@code inode}. */
   private static long dirtyKb(long inode) throws IOException {
     long kb = 0;
-    boolean inPool = false;
-    for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-      if (MAPPING.matcher(line).lookingAt()) {
-        String[] fields = line.trim().split("\\s+");
-        inPool = fields.length >= 5 && fields[4].equals(Long.toString(inode));
-      } else if (inPool
-          && (line.startsWith("Shared_Dirty:") || line.startsWith("Private_Dirty:"))) {
-        kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+    for (List<String> mapping : ProcSmaps.mappingsOf(inode)) {
+      for (String line : mapping) {
+        if (line.startsWith("Shared_Dirty:") || line.startsWith("Private_Dirty:")) {
+          kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
       }
     }
     return kb;

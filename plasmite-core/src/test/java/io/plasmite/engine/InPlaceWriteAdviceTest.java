@@ -8,11 +8,9 @@ import io.plasmite.Pool;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * only reads keeps read-ahead.
  */
 class InPlaceWriteAdviceTest {
-  // A mapping's first line: "start-end perms offset dev inode [path]".
-  private static final Pattern MAPPING = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
-
   @TempDir Path dir;
 
   @Test
@@ -33,7 +28,7 @@ class InPlaceWriteAdviceTest {
     LocalClient client = new LocalClient().withPoolDir(dir);
     PoolRef ref = PoolRef.name("advice");
     try (Pool pool = client.createAndOpen(ref, PoolOptions.ofSize(1 << 20))) {
-      long inode = ((Number) Files.getAttribute(pool.path(), "unix:ino")).longValue();
+      long inode = ProcSmaps.inode(pool.path());
       assertEquals(List.of(false), randomAdvice(inode), "opened, nothing appended yet");
       long seq = pool.appendJsonNow("{\"i\":1}", List.of(), Durability.FAST).seq();
       assertEquals(List.of(true), randomAdvice(inode), "after the first append");
@@ -49,13 +44,11 @@ class InPlaceWriteAdviceTest {
   /** For each of this process's mappings of the file with {@code inode}: has it the rr flag. */
   private static List<Boolean> randomAdvice(long inode) throws IOException {
     List<Boolean> out = new ArrayList<>();
-    boolean inPool = false;
-    for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-      if (MAPPING.matcher(line).lookingAt()) {
-        String[] fields = line.trim().split("\\s+");
-        inPool = fields.length >= 5 && fields[4].equals(Long.toString(inode));
-      } else if (inPool && line.startsWith("VmFlags:")) {
-        out.add(List.of(line.substring("VmFlags:".length()).trim().split("\\s+")).contains("rr"));
+    for (List<String> mapping : ProcSmaps.mappingsOf(inode)) {
+      for (String line : mapping) {
+        if (line.startsWith("VmFlags:")) {
+          out.add(List.of(line.substring("VmFlags:".length()).trim().split("\\s+")).contains("rr"));
+        }
       }
     }
     return out;
