@@ -8,6 +8,7 @@ import io.plasmite.PoolRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -28,6 +30,10 @@ import org.openjdk.jmh.annotations.Threads;
  * Durable appends: every append msyncs before it returns ({@link Durability#FLUSH}); 1 and 8 writer
  * threads share one pool, so concurrent flushes can share an msync (group commit). Scores are
  * messages per second, summed over threads.
+ *
+ * <p>{@code ring=fresh} appends to a new pool; {@code ring=written} to one whose ring has been
+ * written through once and synced, the state of a pool in use. They differ: a new pool's blocks are
+ * unwritten extents, converted as their pages are first written back.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -41,6 +47,10 @@ public class FlushBenchmark {
   public static class SharedPool {
     Path dir;
     Pool pool;
+
+    /** {@code fresh} or {@code written}: see the class comment. */
+    @Param({"fresh", "written"})
+    public String ring;
 
     /** Creates the state; JMH calls {@link #setUp()}. */
     public SharedPool() {}
@@ -56,7 +66,16 @@ public class FlushBenchmark {
       pool =
           new LocalClient()
               .withPoolDir(dir)
-              .createAndOpen(PoolRef.name("flush"), PoolOptions.ofSize(64L << 20));
+              .createAndOpen(PoolRef.name("flush"), PoolOptions.ofSize(RING_BYTES));
+      if (ring.equals("written")) {
+        // Durable batches of 1 KB messages until twice the pool's bytes went in: every page of
+        // the ring written, and synced by the batches' msyncs.
+        List<Pool.BatchEntry> batch =
+            Collections.nCopies(1000, new Pool.BatchEntry(Messages.ONE_KB, TAGS));
+        for (long written = 0; written < 2 * RING_BYTES; written += 1000L * 1024) {
+          pool.append(batch, Durability.FLUSH);
+        }
+      }
     }
 
     /**
@@ -76,6 +95,7 @@ public class FlushBenchmark {
   }
 
   private static final List<String> TAGS = List.of("bench");
+  private static final long RING_BYTES = 64L << 20;
 
   /**
    * One durable append, one writer.

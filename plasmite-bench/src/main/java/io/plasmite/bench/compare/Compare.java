@@ -203,7 +203,10 @@ public final class Compare {
           }
           String include = "^" + c.getKey().replace(".", "\\.") + "\\." + method + "$";
           progress("JMH %s %s %s%n", c.getValue(), method, durable ? "" : message);
-          for (double score : jmh(include, durable ? null : message, c.getValue(), id)) {
+          // Ours syncs into a ring written through once, as the floor syncs into a file written
+          // at set-up (FlushBenchmark's ring=written).
+          String ring = flushClass ? "written" : null;
+          for (double score : jmh(include, durable ? null : message, ring, c.getValue(), id)) {
             lane.add(c.getValue(), score);
           }
         }
@@ -211,7 +214,7 @@ public final class Compare {
     }
   }
 
-  private List<Double> jmh(String include, String message, String system, String id)
+  private List<Double> jmh(String include, String message, String ring, String system, String id)
       throws Exception {
     ChainedOptionsBuilder options =
         new OptionsBuilder()
@@ -220,6 +223,9 @@ public final class Compare {
             .output(work.resolve("jmh-" + system + "-" + id.replace('/', '-') + ".log").toString());
     if (message != null) {
       options.param("message", message);
+    }
+    if (ring != null) {
+      options.param("ring", ring);
     }
     if (smoke) {
       options

@@ -2,8 +2,11 @@ package io.plasmite.bench.compare;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class FloorFile implements AutoCloseable {
   private static final long HEADER_BYTES = 64;
+  private static final long PAGE_BYTES = 4096;
+  private static final int MADV_RANDOM = 1;
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
@@ -46,8 +51,12 @@ public final class FloorFile implements AutoCloseable {
 
   /**
    * Maps a file of the given size, creating it if needed; preallocated means every block is written
-   * (with zeros) and synced before the mapping, as our pools' blocks are allocated at creation, so
-   * that a later msync writes data only and allocates nothing.
+   * (with zeros) and synced before the lane, as our pools' blocks are allocated at creation, so
+   * that a later msync writes data only and allocates nothing. A preallocated file is written
+   * through its mapping after {@code madvise(MADV_RANDOM)}, the advice our appenders give, so that
+   * the page cache holds it in single pages: written in order without the advice, it would be read
+   * ahead into large folios (2 MiB on this project's Linux 6.18 and ext4), and each msync would
+   * write a whole folio back.
    *
    * @param path the file
    * @param sizeBytes its size
@@ -60,20 +69,43 @@ public final class FloorFile implements AutoCloseable {
     try (FileChannel ch =
         FileChannel.open(
             path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      if (preallocate) {
-        ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
-        for (long at = ch.size(); at < sizeBytes; at += zeros.capacity()) {
-          zeros.clear().limit((int) Math.min(zeros.capacity(), sizeBytes - at));
-          ch.write(zeros, at);
-        }
-        ch.force(true);
-      } else if (ch.size() < sizeBytes) {
+      if (ch.size() < sizeBytes) {
         ch.write(ByteBuffer.allocate(1), sizeBytes - 1);
       }
-      return new FloorFile(arena, ch.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes, arena));
+      MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, sizeBytes, arena);
+      if (preallocate) {
+        adviseRandom(file);
+        for (long at = 0; at < sizeBytes; at += PAGE_BYTES) {
+          file.set(ValueLayout.JAVA_BYTE, at, (byte) 0);
+        }
+        file.force();
+      }
+      return new FloorFile(arena, file);
     } catch (IOException | RuntimeException e) {
       arena.close();
       throw e;
+    }
+  }
+
+  @SuppressWarnings("restricted")
+  private static void adviseRandom(MemorySegment mapping) {
+    Linker linker = Linker.nativeLinker();
+    MethodHandle madvise =
+        linker.downcallHandle(
+            linker.defaultLookup().find("madvise").orElseThrow(),
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT));
+    int result;
+    try {
+      result = (int) madvise.invokeExact(mapping, mapping.byteSize(), MADV_RANDOM);
+    } catch (Throwable t) {
+      throw new IllegalStateException("madvise", t);
+    }
+    if (result != 0) {
+      throw new IllegalStateException("madvise(MADV_RANDOM) refused: " + result);
     }
   }
 
