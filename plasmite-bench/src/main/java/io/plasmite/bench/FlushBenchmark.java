@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Threads;
  * messages per second, summed over threads.
  *
  * <p>{@code ring=fresh} appends to a new pool; {@code ring=written} to one whose ring has been
- * written through once and synced, the state of a pool in use. They differ: a new pool's blocks are
- * unwritten extents, converted as their pages are first written back.
+ * written through once and synced, the state of a pool in use. Their rates differ (see
+ * docs/benchmarks.md, "Eighth session: FLUSH appends wrote back 2 MiB folios").
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
