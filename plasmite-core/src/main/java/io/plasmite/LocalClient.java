@@ -3,6 +3,7 @@ package io.plasmite;
 import io.plasmite.engine.PoolFile;
 import io.plasmite.engine.PoolRepairer;
 import io.plasmite.engine.PoolValidator;
+import io.plasmite.engine.WakeChannel;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -90,7 +91,9 @@ public final class LocalClient {
   }
 
   /**
-   * Creates a pool and keeps it open.
+   * Creates a pool and keeps it open. Creating and deleting pools also sweeps away the wake files
+   * in {@code /dev/shm} that no process holds ({@link WakeChannel#sweep()}), such as those of pools
+   * removed with {@code rm}.
    *
    * @param ref the pool
    * @param options size and index
@@ -98,7 +101,10 @@ public final class LocalClient {
    */
   public Pool createAndOpen(PoolRef ref, PoolOptions options) {
     Path path = resolve(ref);
-    return new Pool(PoolFile.create(path, options.sizeBytes(), options.resolvedIndexCapacity()));
+    Pool pool =
+        new Pool(PoolFile.create(path, options.sizeBytes(), options.resolvedIndexCapacity()));
+    WakeChannel.sweep();
+    return pool;
   }
 
   /**
@@ -185,7 +191,8 @@ public final class LocalClient {
   }
 
   /**
-   * Deletes a pool file.
+   * Deletes a pool file, and its wake file unless a process still has the pool open (it goes with a
+   * later sweep).
    *
    * @param ref the pool
    * @throws PlasmiteException NotFound, Permission or Io
@@ -193,8 +200,8 @@ public final class LocalClient {
   public void delete(PoolRef ref) {
     Path path = resolve(ref);
     try {
-      io.plasmite.engine.WakeChannel.delete(path);
       Files.delete(path);
+      WakeChannel.sweep();
     } catch (NoSuchFileException e) {
       throw PlasmiteException.of(ErrorKind.NOT_FOUND, "pool not found: " + path).withPath(path);
     } catch (AccessDeniedException e) {

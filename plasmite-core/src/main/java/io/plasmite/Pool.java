@@ -329,7 +329,12 @@ public final class Pool implements AutoCloseable {
   /** Closes the pool; tails on it end. */
   @Override
   public void close() {
-    WakeChannel w = wake;
+    WakeChannel w;
+    synchronized (this) {
+      // No channel opens after this: its hold on the wake file would outlive the pool.
+      wakeOpened = true;
+      w = wake;
+    }
     if (w != null) {
       w.close();
     }

@@ -24,6 +24,8 @@ import java.lang.invoke.VarHandle;
 final class NativeIo {
   static final int O_RDONLY = 0;
   static final int O_RDWR = 2;
+  static final int O_CREAT = 0x40;
+  static final int O_EXCL = 0x80;
   static final int O_CLOEXEC = 0x80000;
   static final int LOCK_SH = 1;
   static final int LOCK_EX = 2;

@@ -32,8 +32,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * half-initialised pool and a full disk fails at create.
  */
 public final class PoolFile implements AutoCloseable {
-  private static final int O_CREAT = 0x40;
-  private static final int O_EXCL = 0x80;
   private static final int TORN_READ_ATTEMPTS = 1000;
 
   private final Path path;
@@ -98,7 +96,7 @@ public final class PoolFile implements AutoCloseable {
                 + ProcessHandle.current().pid()
                 + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    int fd = NativeIo.open(temp.toString(), NativeIo.O_RDWR | O_CREAT | O_EXCL);
+    int fd = NativeIo.open(temp.toString(), NativeIo.O_RDWR | NativeIo.O_CREAT | NativeIo.O_EXCL);
     if (fd < 0) {
       throw openError(NativeIo.errno(), "cannot create the pool file", path);
     }

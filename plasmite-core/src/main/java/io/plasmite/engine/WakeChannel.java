@@ -6,12 +6,16 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
@@ -26,51 +30,99 @@ import java.util.zip.CRC32C;
  * {@code futex} and a bounded timeout. A writer, after publishing {@code newest_seq}, (6) fences,
  * and only if someone sleeps (7) bumps the counter and wakes them. Correctness never depends on a
  * wake: sleeps are bounded, and readers re-check the header.
+ *
+ * <p>Every open channel holds a shared {@code flock} on its file until it is closed (or its process
+ * ends), so that {@link #sweep()} can tell a file in use from one left behind by a pool deleted
+ * with {@code rm} or by a killed process: it removes only files nobody holds. A file nobody holds
+ * carries no state worth keeping; the next opener makes a new one.
  */
 public final class WakeChannel implements AutoCloseable {
   /** How long a waiting reader spins on the header before it sleeps, unless told otherwise. */
   public static final long DEFAULT_SPIN_NS = 50_000;
+
+  private static final Path SHM = Path.of("/dev/shm");
+  private static final String PREFIX = "plasmite-";
+  private static final String SUFFIX = ".wake";
+  private static final int WORDS_BYTES = 64;
+
+  /** Each retry follows a sweep that removed the name under an opener: more than one is rare. */
+  private static final int OPEN_ATTEMPTS = 8;
 
   private static final long SLEEP_MAX_NS = 100_000_000;
   private static final VarHandle INT =
       ValueLayout.JAVA_INT.withOrder(java.nio.ByteOrder.nativeOrder()).varHandle();
 
   private final MemorySegment words;
+  private final int lockFd;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  private WakeChannel(MemorySegment words) {
+  private WakeChannel(MemorySegment words, int lockFd) {
     this.words = words;
+    this.lockFd = lockFd;
   }
 
   /**
-   * Opens (creating if needed) the wake file of a pool.
+   * Opens (creating if needed) the wake file of a pool. Protocol: (1) open or create the file by
+   * name; (2) take a shared lock on it, held until {@link #close()}; (3) if a sweep unlinked the
+   * name between 1 and 2, the locked file is an orphan: start again; (4) map the locked file
+   * itself, sizing it by writing only its last byte, so that a concurrent opener never zeroes words
+   * in use.
    *
    * @param poolPath the pool file
    * @return the channel, or null when shared memory is not available (readers then poll)
    */
   public static WakeChannel open(Path poolPath) {
-    Path shm = Path.of("/dev/shm");
-    if (!Files.isDirectory(shm)) {
+    if (!Files.isDirectory(SHM)) {
       return null;
     }
-    // Unmapped by the garbage collector, never explicitly: a reader may be asleep on the word
-    // (inside a native call) when its pool is closed.
-    Arena arena = Arena.ofAuto();
-    try (FileChannel ch =
-        FileChannel.open(
-            shm.resolve("plasmite-" + key(poolPath) + ".wake"),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.READ,
-            StandardOpenOption.WRITE)) {
-      if (ch.size() < 64) {
-        ch.write(java.nio.ByteBuffer.allocate(64), 0);
+    String name = fileOf(poolPath).toString();
+    try {
+      for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+        int fd = NativeIo.open(name, NativeIo.O_RDWR | NativeIo.O_CREAT);
+        if (fd < 0) {
+          return null;
+        }
+        boolean kept = false;
+        try {
+          if (NativeIo.flock(fd, NativeIo.LOCK_SH) != 0) {
+            return null;
+          }
+          Path locked = Path.of("/proc/self/fd/" + fd);
+          if ((int) Files.getAttribute(locked, "unix:nlink") == 0) {
+            continue;
+          }
+          // Unmapped by the garbage collector, never explicitly: a reader may be asleep on the
+          // word (inside a native call) when its pool is closed.
+          Arena arena = Arena.ofAuto();
+          try (FileChannel ch =
+              FileChannel.open(locked, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ch.size() < WORDS_BYTES) {
+              ch.write(ByteBuffer.allocate(1), WORDS_BYTES - 1);
+            }
+            WakeChannel channel =
+                new WakeChannel(ch.map(FileChannel.MapMode.READ_WRITE, 0, WORDS_BYTES, arena), fd);
+            kept = true;
+            return channel;
+          }
+        } finally {
+          if (!kept) {
+            NativeIo.close(fd);
+          }
+        }
       }
-      return new WakeChannel(ch.map(FileChannel.MapMode.READ_WRITE, 0, 64, arena));
+      return null;
     } catch (IOException | RuntimeException e) {
       return null;
     }
   }
 
-  private static String key(Path poolPath) {
+  /**
+   * Where the wake file of a pool lives.
+   *
+   * @param poolPath the pool file
+   * @return its wake file in {@code /dev/shm} (which may not exist yet)
+   */
+  public static Path fileOf(Path poolPath) {
     String real;
     try {
       real = poolPath.toRealPath().toString();
@@ -82,8 +134,11 @@ public final class WakeChannel implements AutoCloseable {
     byte[] bytes = real.getBytes(StandardCharsets.UTF_8);
     CRC32C crc = new CRC32C();
     crc.update(bytes);
-    return HexFormat.of().toHexDigits((int) crc.getValue())
-        + HexFormat.of().toHexDigits(real.hashCode());
+    return SHM.resolve(
+        PREFIX
+            + HexFormat.of().toHexDigits((int) crc.getValue())
+            + HexFormat.of().toHexDigits(real.hashCode())
+            + SUFFIX);
   }
 
   /** Called by a writer after publishing {@code newest_seq}: steps 6 and 7. */
@@ -141,22 +196,68 @@ public final class WakeChannel implements AutoCloseable {
     }
   }
 
-  /** Nothing to release eagerly; the mapping goes with the last reference. */
+  /**
+   * Releases this channel's hold on its file. The mapping stays until it is unreachable: a reader
+   * may still be asleep on it, and wakes within its bounded sleep.
+   */
   @Override
   public void close() {
-    // The arena is automatic; see open().
+    if (closed.compareAndSet(false, true)) {
+      NativeIo.close(lockFd);
+    }
   }
 
   /**
-   * Removes a pool's wake file (when the pool itself is deleted).
+   * Removes the wake files that no open channel holds: those of pools deleted by other means than
+   * {@code LocalClient.delete}, of pools no process has open, and of killed processes (the kernel
+   * drops their locks). Files in use are left alone, as are other users' files. Safe to run at any
+   * time, from any number of processes.
    *
-   * @param poolPath the pool file, before it is deleted
+   * @return how many files were removed
    */
-  public static void delete(Path poolPath) {
-    try {
-      Files.deleteIfExists(Path.of("/dev/shm").resolve("plasmite-" + key(poolPath) + ".wake"));
+  public static int sweep() {
+    if (!Files.isDirectory(SHM)) {
+      return 0;
+    }
+    int removed = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(SHM, PREFIX + "*" + SUFFIX)) {
+      for (Path file : files) {
+        if (removeIfUnused(file)) {
+          removed++;
+        }
+      }
     } catch (IOException | RuntimeException e) {
-      // A leftover wake file is harmless: 64 bytes, reused if the pool is created again.
+      // Best effort: a file not removed now is removed by a later sweep.
+    }
+    return removed;
+  }
+
+  /**
+   * Removes one wake file if nobody holds it. Protocol: (1) open it; (2) try for the exclusive
+   * lock, which fails while any channel holds its shared one; (3) check that the name still belongs
+   * to the locked file (another sweep may have replaced it meanwhile); (4) unlink while holding the
+   * lock: an opener that opened the name before that sees the orphan at its step 3.
+   */
+  private static boolean removeIfUnused(Path file) {
+    int fd = NativeIo.open(file.toString(), NativeIo.O_RDONLY);
+    if (fd < 0) {
+      return false;
+    }
+    try {
+      if (NativeIo.flock(fd, NativeIo.LOCK_EX | NativeIo.LOCK_NB) != 0) {
+        return false;
+      }
+      Object locked = Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino");
+      Object named = Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+      if (!locked.equals(named)) {
+        return false;
+      }
+      Files.delete(file);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    } finally {
+      NativeIo.close(fd);
     }
   }
 }
