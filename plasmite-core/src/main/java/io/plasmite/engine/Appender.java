@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * trusting a dropped frame before any of its bytes change; (4) write a wrap marker if planned; (5)
  * publish state Writing, write the header fields, the payload and the commit marker; (6) publish
  * state Committed; (7) write the index slot; (8) publish the header pointers, {@code newest_seq}
- * last. After the lock: wake readers, and for {@link Durability#FLUSH} sync — several threads that
- * flush at once share one sync (group commit).
+ * last. After the lock: wake readers (ours, and the reference tools' through their semaphore), and
+ * for {@link Durability#FLUSH} sync — several threads that flush at once share one sync (group
+ * commit).
  */
 public final class Appender {
   /** The longest a sync leader waits for writers coming back from the previous sync. */
@@ -31,6 +32,7 @@ public final class Appender {
 
   private final PoolFile pool;
   private final Supplier<WakeChannel> wake;
+  private final ReferenceSemaphore referenceSemaphore;
   // Group commit: one thread at a time syncs (the leader); the others wait on the monitor, not in
   // a queue of lock hand-offs, and all wake together when a sync covers them.
   private final Object syncMonitor = new Object();
@@ -53,6 +55,7 @@ public final class Appender {
   public Appender(PoolFile pool, Supplier<WakeChannel> wake) {
     this.pool = pool;
     this.wake = wake;
+    this.referenceSemaphore = new ReferenceSemaphore(pool.path());
   }
 
   /**
@@ -187,6 +190,7 @@ public final class Appender {
     if (channel != null) {
       channel.wakeAll();
     }
+    referenceSemaphore.appended();
     if (flush) {
       groupSync(dirty.ticket());
     }

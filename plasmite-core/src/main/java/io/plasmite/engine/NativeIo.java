@@ -15,8 +15,8 @@ import java.lang.invoke.VarHandle;
  * open}/{@code close} for a descriptor to lock, {@code flock(2)} (the whole-file BSD lock the other
  * plasmite tools take; Java's {@code FileChannel.lock} is an {@code fcntl} lock that does not
  * exclude it), {@code posix_fallocate(3)} (so a full disk fails at create, not with SIGBUS later),
- * {@code madvise(2)} and the {@code futex(2)} wait/wake pair for cross-process wake-ups. Linux
- * only.
+ * {@code madvise(2)}, the {@code futex(2)} wait/wake pair for cross-process wake-ups, and the POSIX
+ * named semaphore calls to post the reference tools' wake-up hint. Linux only.
  *
  * <p>Every call returns the C result; a negative result comes with {@link #errno()} captured right
  * after the call on this thread.
@@ -125,6 +125,32 @@ final class NativeIo {
             Linker.Option.firstVariadicArg(1));
   }
 
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class SemOpen {
+    static final MethodHandle H =
+        handle(
+            "sem_open",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class SemPost {
+    static final MethodHandle H =
+        handle("sem_post", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+  }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class SemGetValue {
+    static final MethodHandle H =
+        handle(
+            "sem_getvalue",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
+  }
+
+  private static final ThreadLocal<MemorySegment> SEM_VALUE =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(ValueLayout.JAVA_INT));
+
   private NativeIo() {}
 
   @SuppressWarnings("restricted")
@@ -230,6 +256,56 @@ final class NativeIo {
           return r;
         }
       }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /**
+   * sem_open(3) of an existing POSIX named semaphore (never creating one).
+   *
+   * @param name its name, with the leading slash
+   * @return its handle, or null with {@link #errno()} (ENOENT when there is none)
+   */
+  static MemorySegment semOpenExisting(String name) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = STATE.get();
+      MemorySegment sem = (MemorySegment) SemOpen.H.invokeExact(state, arena.allocateFrom(name), 0);
+      if (sem.address() == 0) {
+        saveErrno(state);
+        return null;
+      }
+      return sem;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** sem_post(3): 0, or -1 with {@link #errno()}. */
+  static int semPost(MemorySegment sem) {
+    try {
+      MemorySegment state = STATE.get();
+      int r = (int) SemPost.H.invokeExact(state, sem);
+      if (r < 0) {
+        saveErrno(state);
+      }
+      return r;
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  /** sem_getvalue(3): the semaphore's value, or -1 with {@link #errno()}. */
+  static int semValue(MemorySegment sem) {
+    try {
+      MemorySegment state = STATE.get();
+      MemorySegment value = SEM_VALUE.get();
+      int r = (int) SemGetValue.H.invokeExact(state, sem, value);
+      if (r < 0) {
+        saveErrno(state);
+        return -1;
+      }
+      return value.get(ValueLayout.JAVA_INT, 0);
     } catch (Throwable t) {
       throw rethrow(t);
     }

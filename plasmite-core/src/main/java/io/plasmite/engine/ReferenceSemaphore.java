@@ -1,0 +1,125 @@
+package io.plasmite.engine;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Posts the POSIX named semaphore that followers of the reference tools poll for new messages
+ * ({@code pool-format-v3.md} §8): {@code /plsm-<hex SHA-256 of the pool's canonical path>}. A
+ * reference follower that sees it posted reads within its 5 ms poll instead of its backoff of up to
+ * 50 ms. Our own readers wake through {@link WakeChannel}; this is a hint for theirs only.
+ *
+ * <p>It never creates a semaphore: a reference follower creates its pool's when it starts. So in a
+ * deployment without the reference tools it costs one clock read per append, and a look at {@code
+ * /dev/shm} at most once a second on a virtual thread; the SHA-256 of the name (whose provider
+ * takes tens of milliseconds to initialise) is computed only once such a semaphore exists. Once
+ * found, each append posts it if its value is 0, so that it stays near 1 however many messages
+ * nobody waits for. Handles are kept for the life of the JVM, never closed: a {@code sem_close}
+ * could race with a post and unmap the semaphore under it.
+ */
+final class ReferenceSemaphore {
+  private static final Path SHM = Path.of("/dev/shm");
+  private static final String NAME_PREFIX = "plsm-";
+  // glibc keeps a named semaphore "/name" as the file /dev/shm/sem.name.
+  private static final String FILE_PREFIX = "sem." + NAME_PREFIX;
+  private static final long LOOK_EVERY_NS = 1_000_000_000L;
+  private static final ConcurrentHashMap<String, MemorySegment> OPEN = new ConcurrentHashMap<>();
+
+  private final Path poolPath;
+  private final AtomicBoolean looking = new AtomicBoolean();
+  private volatile MemorySegment sem;
+  private volatile long nextLookNs;
+
+  /**
+   * A poster for one pool; it looks for the semaphore at its first append.
+   *
+   * @param poolPath the pool file
+   */
+  ReferenceSemaphore(Path poolPath) {
+    this.poolPath = poolPath;
+    this.nextLookNs = System.nanoTime();
+  }
+
+  /** Called after each append: posts the semaphore, or looks for it now and then. */
+  void appended() {
+    MemorySegment s = sem;
+    if (s != null) {
+      post(s);
+      return;
+    }
+    long now = System.nanoTime();
+    if (now - nextLookNs >= 0 && looking.compareAndSet(false, true)) {
+      nextLookNs = now + LOOK_EVERY_NS;
+      Thread.ofVirtual().name("plasmite-semaphore").start(this::look);
+    }
+  }
+
+  /** Looks for the semaphore; posts it once if found, for the appends made meanwhile. */
+  void look() {
+    try {
+      if (!anyReferenceSemaphore()) {
+        return;
+      }
+      MemorySegment s = OPEN.computeIfAbsent("/" + name(poolPath), NativeIo::semOpenExisting);
+      if (s == null) {
+        return;
+      }
+      sem = s;
+      post(s);
+    } catch (RuntimeException e) {
+      // A hint only: no semaphore, no harm.
+    } finally {
+      looking.set(false);
+    }
+  }
+
+  private static void post(MemorySegment s) {
+    if (NativeIo.semValue(s) == 0) {
+      NativeIo.semPost(s);
+    }
+  }
+
+  /** Whether any semaphore of the reference tools exists on this machine. */
+  private static boolean anyReferenceSemaphore() {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(SHM, FILE_PREFIX + "*")) {
+      Iterator<Path> it = files.iterator();
+      return it.hasNext();
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The semaphore's name without its leading slash: {@code plsm-} and the lower-case hex SHA-256 of
+   * the pool's canonical path (symbolic links resolved), or of the path as given when it cannot be
+   * resolved.
+   *
+   * @param poolPath the pool file
+   * @return the name
+   */
+  static String name(Path poolPath) {
+    String path;
+    try {
+      path = poolPath.toRealPath().toString();
+    } catch (IOException e) {
+      path = poolPath.toString();
+    }
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+      return NAME_PREFIX + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK provides SHA-256", e);
+    }
+  }
+}
