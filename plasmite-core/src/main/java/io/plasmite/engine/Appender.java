@@ -32,7 +32,6 @@ public final class Appender {
 
   private final PoolFile pool;
   private final Supplier<WakeChannel> wake;
-  private final ReferenceSemaphore referenceSemaphore;
   // Group commit: one thread at a time syncs (the leader); the others wait on the monitor, not in
   // a queue of lock hand-offs, and all wake together when a sync covers them.
   private final Object syncMonitor = new Object();
@@ -55,7 +54,6 @@ public final class Appender {
   public Appender(PoolFile pool, Supplier<WakeChannel> wake) {
     this.pool = pool;
     this.wake = wake;
-    this.referenceSemaphore = new ReferenceSemaphore(pool.path());
   }
 
   /**
@@ -190,7 +188,6 @@ public final class Appender {
     if (channel != null) {
       channel.wakeAll();
     }
-    referenceSemaphore.appended();
     if (flush) {
       groupSync(dirty.ticket());
     }

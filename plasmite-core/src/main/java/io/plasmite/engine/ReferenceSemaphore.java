@@ -14,18 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Posts the POSIX named semaphore that followers of the reference tools poll for new messages
- * ({@code pool-format-v3.md} §8): {@code /plsm-<hex SHA-256 of the pool's canonical path>}. A
- * reference follower that sees it posted reads within its 5 ms poll instead of its backoff of up to
- * 50 ms. Our own readers wake through {@link WakeChannel}; this is a hint for theirs only.
+ * The POSIX named semaphore of the reference tools ({@code pool-format-v3.md} §8): {@code
+ * /plsm-<hex SHA-256 of the pool's canonical path>}. Their writers post it after each append, and
+ * their followers poll it every 5 ms. Appends here post it too, so that a reference follower reads
+ * within its 5 ms poll instead of its backoff of up to 50 ms; and while it exists, readers here
+ * sleep at most 5 ms at a time, since a reference writer does not wake them ({@link WakeChannel}).
  *
- * <p>It never creates a semaphore: a reference follower creates its pool's when it starts. So in a
- * deployment without the reference tools it costs one clock read per append, and a look at {@code
- * /dev/shm} at most once a second on a virtual thread; the SHA-256 of the name (whose provider
- * takes tens of milliseconds to initialise) is computed only once such a semaphore exists. Once
- * found, each append posts it if its value is 0, so that it stays near 1 however many messages
- * nobody waits for. Handles are kept for the life of the JVM, never closed: a {@code sem_close}
- * could race with a post and unmap the semaphore under it.
+ * <p>It never creates a semaphore: a reference follower creates its pool's when it starts, a
+ * reference writer at each append. So in a deployment without the reference tools it costs one
+ * clock read per append or sleep, and a look at {@code /dev/shm} at most once a second on a virtual
+ * thread; the SHA-256 of the name (whose provider takes tens of milliseconds to initialise) is
+ * computed only once such a semaphore exists. Once found, each append posts it if its value is 0,
+ * so that it stays near 1 however many messages nobody waits for. Handles are kept for the life of
+ * the JVM, never closed: a {@code sem_close} could race with a post and unmap the semaphore under
+ * it.
  */
 final class ReferenceSemaphore {
   private static final Path SHM = Path.of("/dev/shm");
@@ -55,8 +57,26 @@ final class ReferenceSemaphore {
     MemorySegment s = sem;
     if (s != null) {
       post(s);
-      return;
+    } else {
+      lookNowAndThen();
     }
+  }
+
+  /**
+   * Whether the reference tools have a semaphore for this pool (a reference follower or writer has
+   * used it); looks for it now and then until one is found.
+   *
+   * @return true once found
+   */
+  boolean present() {
+    if (sem != null) {
+      return true;
+    }
+    lookNowAndThen();
+    return false;
+  }
+
+  private void lookNowAndThen() {
     long now = System.nanoTime();
     if (now - nextLookNs >= 0 && looking.compareAndSet(false, true)) {
       nextLookNs = now + LOOK_EVERY_NS;

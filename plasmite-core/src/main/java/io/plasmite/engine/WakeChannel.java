@@ -29,7 +29,9 @@ import java.util.zip.CRC32C;
  * sleeper; (3) reads the counter; (4) re-checks {@code newest_seq}; (5) sleeps on the counter with
  * {@code futex} and a bounded timeout. A writer, after publishing {@code newest_seq}, (6) fences,
  * and only if someone sleeps (7) bumps the counter and wakes them. Correctness never depends on a
- * wake: sleeps are bounded, and readers re-check the header.
+ * wake: sleeps are bounded, and readers re-check the header. Writers of the reference tools know
+ * nothing of this file; they post a named semaphore instead ({@link ReferenceSemaphore}), which
+ * writers here post as well, and while it exists readers here sleep at most 5 ms at a time.
  *
  * <p>Every open channel holds a shared {@code flock} on its file until it is closed (or its process
  * ends), so that {@link #sweep()} can tell a file in use from one left behind by a pool deleted
@@ -49,16 +51,21 @@ public final class WakeChannel implements AutoCloseable {
   private static final int OPEN_ATTEMPTS = 8;
 
   private static final long SLEEP_MAX_NS = 100_000_000;
+  // While the reference tools have a semaphore for the pool, their writers may append without
+  // touching the wake file: sleep no longer than their followers poll.
+  private static final long SLEEP_MAX_REFERENCE_NS = 5_000_000;
   private static final VarHandle INT =
       ValueLayout.JAVA_INT.withOrder(java.nio.ByteOrder.nativeOrder()).varHandle();
 
   private final MemorySegment words;
   private final int lockFd;
+  private final ReferenceSemaphore reference;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private WakeChannel(MemorySegment words, int lockFd) {
+  private WakeChannel(MemorySegment words, int lockFd, ReferenceSemaphore reference) {
     this.words = words;
     this.lockFd = lockFd;
+    this.reference = reference;
   }
 
   /**
@@ -100,7 +107,10 @@ public final class WakeChannel implements AutoCloseable {
               ch.write(ByteBuffer.allocate(1), WORDS_BYTES - 1);
             }
             WakeChannel channel =
-                new WakeChannel(ch.map(FileChannel.MapMode.READ_WRITE, 0, WORDS_BYTES, arena), fd);
+                new WakeChannel(
+                    ch.map(FileChannel.MapMode.READ_WRITE, 0, WORDS_BYTES, arena),
+                    fd,
+                    new ReferenceSemaphore(poolPath));
             kept = true;
             return channel;
           }
@@ -141,13 +151,17 @@ public final class WakeChannel implements AutoCloseable {
             + SUFFIX);
   }
 
-  /** Called by a writer after publishing {@code newest_seq}: steps 6 and 7. */
+  /**
+   * Called by a writer after publishing {@code newest_seq}: steps 6 and 7, then the reference
+   * tools' semaphore for their followers.
+   */
   public void wakeAll() {
     VarHandle.fullFence();
     if ((int) INT.getVolatile(words, 4L) > 0) {
       INT.getAndAdd(words, 0L, 1);
       NativeIo.futexWakeAll(words);
     }
+    reference.appended();
   }
 
   /**
@@ -173,13 +187,21 @@ public final class WakeChannel implements AutoCloseable {
       if (PoolHeaderDescriptor.newestSeq(file) != seenNewest) {
         return;
       }
-      long remaining = Math.min(SLEEP_MAX_NS, deadlineNs - System.nanoTime());
+      long remaining = Math.min(sleepMaxNs(), deadlineNs - System.nanoTime());
       if (remaining > 0) {
         NativeIo.futexWait(words, counter, remaining);
       }
     } finally {
       INT.getAndAdd(words, 4L, -1);
     }
+  }
+
+  /**
+   * The longest a waiting reader sleeps before it looks at the header again: 100 ms, or 5 ms while
+   * the reference tools have a semaphore for the pool (their writers wake only their followers).
+   */
+  long sleepMaxNs() {
+    return reference.present() ? SLEEP_MAX_REFERENCE_NS : SLEEP_MAX_NS;
   }
 
   /**

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Appends post the named semaphore a follower of the reference tools creates and polls (§8), keep
- * its value near 1, and never create one.
+ * its value near 1, and never create one; readers wait in short sleeps once it exists, since a
+ * reference writer posts it instead of waking them.
  */
 class ReferenceSemaphoreTest {
   @TempDir Path dir;
@@ -92,6 +93,29 @@ class ReferenceSemaphoreTest {
 
       assertFalse(Files.exists(file), "a look created " + file);
       assertEquals(0, other.value(), "a look posted another pool's semaphore");
+    }
+  }
+
+  @Test
+  void readersSleepBrieflyOnceTheReferenceToolsHaveASemaphore() throws Throwable {
+    LocalClient client = new LocalClient().withPoolDir(dir);
+    client.create(PoolRef.name("mixed"), PoolOptions.DEFAULTS);
+    Path pool = dir.resolve("mixed.plasmite");
+    WakeChannel channel = WakeChannel.open(pool);
+    try {
+      assertEquals(100_000_000L, channel.sleepMaxNs(), "no reference semaphore yet");
+      // A reference writer makes the semaphore at its first append.
+      try (Semaphore writer = Semaphore.create("/" + ReferenceSemaphore.name(pool))) {
+        // Looks run at most once a second, on another thread.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (channel.sleepMaxNs() != 5_000_000L && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(10_000_000);
+        }
+        assertEquals(5_000_000L, channel.sleepMaxNs(), "a reference writer does not wake us");
+        assertEquals(0, writer.value(), "a reader's look posted the semaphore");
+      }
+    } finally {
+      channel.close();
     }
   }
 
