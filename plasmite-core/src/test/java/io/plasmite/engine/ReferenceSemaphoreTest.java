@@ -42,15 +42,12 @@ class ReferenceSemaphoreTest {
 
   @Test
   void theNameFollowsSymbolicLinksToThePool() throws Exception {
-    LocalClient client = new LocalClient().withPoolDir(dir);
-    client.create(PoolRef.name("real"), PoolOptions.DEFAULTS);
-    Path link =
-        Files.createSymbolicLink(dir.resolve("link.plasmite"), dir.resolve("real.plasmite"));
+    Path real = createPool("real");
+    Path link = Files.createSymbolicLink(dir.resolve("link.plasmite"), real);
 
-    assertEquals(
-        ReferenceSemaphore.name(dir.resolve("real.plasmite")), ReferenceSemaphore.name(link));
+    assertEquals(ReferenceSemaphore.name(real), ReferenceSemaphore.name(link));
     assertNotEquals(
-        ReferenceSemaphore.name(dir.resolve("real.plasmite")),
+        ReferenceSemaphore.name(real),
         ReferenceSemaphore.name(Path.of("/nonexistent/pools/orders.plasmite")));
   }
 
@@ -62,10 +59,7 @@ class ReferenceSemaphoreTest {
       try (Semaphore follower = Semaphore.create("/" + ReferenceSemaphore.name(pool.path()))) {
         pool.appendJsonNow("{\"n\":1}", List.of(), Durability.FAST);
         // The first append looks for the semaphore on another thread and posts it once found.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (follower.value() == 0 && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(1_000_000);
-        }
+        awaitUpTo30s(() -> follower.value() != 0);
         assertEquals(1, follower.value(), "posted after the first append");
 
         assertTrue(follower.tryWait(), "the follower takes the post");
@@ -83,9 +77,7 @@ class ReferenceSemaphoreTest {
 
   @Test
   void aLookNeverCreatesASemaphore() throws Throwable {
-    LocalClient client = new LocalClient().withPoolDir(dir);
-    client.create(PoolRef.name("unfollowed"), PoolOptions.DEFAULTS);
-    Path pool = dir.resolve("unfollowed.plasmite");
+    Path pool = createPool("unfollowed");
     Path file = Path.of("/dev/shm", "sem." + ReferenceSemaphore.name(pool));
     // Some other pool's semaphore exists, so the look gets as far as opening this pool's.
     try (Semaphore other = Semaphore.create("/" + ReferenceSemaphore.name(dir.resolve("other")))) {
@@ -98,24 +90,38 @@ class ReferenceSemaphoreTest {
 
   @Test
   void readersSleepBrieflyOnceTheReferenceToolsHaveASemaphore() throws Throwable {
-    LocalClient client = new LocalClient().withPoolDir(dir);
-    client.create(PoolRef.name("mixed"), PoolOptions.DEFAULTS);
-    Path pool = dir.resolve("mixed.plasmite");
+    Path pool = createPool("mixed");
     WakeChannel channel = WakeChannel.open(pool);
     try {
       assertEquals(100_000_000L, channel.sleepMaxNs(), "no reference semaphore yet");
       // A reference writer makes the semaphore at its first append.
       try (Semaphore writer = Semaphore.create("/" + ReferenceSemaphore.name(pool))) {
         // Looks run at most once a second, on another thread.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (channel.sleepMaxNs() != 5_000_000L && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(10_000_000);
-        }
+        awaitUpTo30s(() -> channel.sleepMaxNs() == 5_000_000L);
         assertEquals(5_000_000L, channel.sleepMaxNs(), "a reference writer does not wake us");
         assertEquals(0, writer.value(), "a reader's look posted the semaphore");
       }
     } finally {
       channel.close();
+    }
+  }
+
+  private Path createPool(String name) {
+    LocalClient client = new LocalClient().withPoolDir(dir);
+    client.create(PoolRef.name(name), PoolOptions.DEFAULTS);
+    return client.resolve(PoolRef.name(name));
+  }
+
+  /** A condition that may call into native code. */
+  private interface Condition {
+    boolean holds() throws Throwable;
+  }
+
+  /** Waits for what another thread brings about; the caller asserts it afterwards. */
+  private static void awaitUpTo30s(Condition condition) throws Throwable {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.holds() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(1_000_000);
     }
   }
 
