@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,7 +42,7 @@ final class ReferenceSemaphore {
   private volatile long nextLookNs;
 
   /**
-   * A poster for one pool; it looks for the semaphore at its first append.
+   * The semaphore of one pool; it is looked for at the first append or wait.
    *
    * @param poolPath the pool file
    */
@@ -112,8 +111,7 @@ final class ReferenceSemaphore {
   /** Whether any semaphore of the reference tools exists on this machine. */
   private static boolean anyReferenceSemaphore() {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(SHM, FILE_PREFIX + "*")) {
-      Iterator<Path> it = files.iterator();
-      return it.hasNext();
+      return files.iterator().hasNext();
     } catch (IOException | RuntimeException e) {
       return false;
     }
