@@ -31,8 +31,10 @@ final class NativeIo {
   static final int LOCK_EX = 2;
   static final int LOCK_NB = 4;
   static final int LOCK_UN = 8;
+  static final int ENOENT = 2;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
+  static final int EEXIST = 17;
   static final int ENOSPC = 28;
   static final int ETIMEDOUT = 110;
   static final int MADV_RANDOM = 1;

@@ -1,5 +1,12 @@
 package io.plasmite.engine;
 
+import static java.nio.file.attribute.PosixFilePermission.GROUP_READ;
+import static java.nio.file.attribute.PosixFilePermission.GROUP_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_READ;
+import static java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
+import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
+
 import io.plasmite.format.PoolHeaderDescriptor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -14,7 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
@@ -69,11 +81,12 @@ public final class WakeChannel implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the wake file of a pool. Protocol: (1) open or create the file by
-   * name; (2) take a shared lock on it, held until {@link #close()}; (3) if a sweep unlinked the
-   * name between 1 and 2, the locked file is an orphan: start again; (4) map the locked file
-   * itself, sizing it by writing only its last byte, so that a concurrent opener never zeroes words
-   * in use.
+   * Opens (creating if needed) the wake file of a pool. Protocol: (1) create the file by name, or
+   * open the one there; (2) take a shared lock on it, held until {@link #close()}; (3) if a sweep
+   * unlinked the name between 1 and 2, the locked file is an orphan: start again; (4) if this call
+   * created it, share it with whoever may read the pool ({@link #shareLike}); (5) map the locked
+   * file itself, sizing it by writing only its last byte, so that a concurrent opener never zeroes
+   * words in use.
    *
    * @param poolPath the pool file
    * @return the channel, or null when shared memory is not available (readers then poll)
@@ -85,7 +98,15 @@ public final class WakeChannel implements AutoCloseable {
     String name = fileOf(poolPath).toString();
     try {
       for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
-        int fd = NativeIo.open(name, NativeIo.O_RDWR | NativeIo.O_CREAT);
+        boolean created = true;
+        int fd = NativeIo.open(name, NativeIo.O_RDWR | NativeIo.O_CREAT | NativeIo.O_EXCL);
+        if (fd < 0 && NativeIo.errno() == NativeIo.EEXIST) {
+          created = false;
+          fd = NativeIo.open(name, NativeIo.O_RDWR);
+          if (fd < 0 && NativeIo.errno() == NativeIo.ENOENT) {
+            continue;
+          }
+        }
         if (fd < 0) {
           return null;
         }
@@ -97,6 +118,9 @@ public final class WakeChannel implements AutoCloseable {
           Path locked = Path.of("/proc/self/fd/" + fd);
           if ((int) Files.getAttribute(locked, "unix:nlink") == 0) {
             continue;
+          }
+          if (created) {
+            shareLike(poolPath, locked);
           }
           // Unmapped by the garbage collector, never explicitly: a reader may be asleep on the
           // word (inside a native call) when its pool is closed.
@@ -123,6 +147,35 @@ public final class WakeChannel implements AutoCloseable {
       return null;
     } catch (IOException | RuntimeException e) {
       return null;
+    }
+  }
+
+  /**
+   * Gives a new wake file the pool's group, and read and write to each class of user that may read
+   * the pool: a reader must write the file to sleep on it, and whoever may follow a pool may use
+   * its wake file. Best effort (only the owner, a member of the pool's group, may change them); a
+   * user who cannot open the file read-write falls back to polling.
+   */
+  private static void shareLike(Path poolPath, Path wakeFile) {
+    try {
+      PosixFileAttributes pool = Files.readAttributes(poolPath, PosixFileAttributes.class);
+      Set<PosixFilePermission> mode = EnumSet.of(OWNER_READ, OWNER_WRITE);
+      if (pool.permissions().contains(GROUP_READ)) {
+        mode.addAll(EnumSet.of(GROUP_READ, GROUP_WRITE));
+      }
+      if (pool.permissions().contains(OTHERS_READ)) {
+        mode.addAll(EnumSet.of(OTHERS_READ, OTHERS_WRITE));
+      }
+      PosixFileAttributeView view =
+          Files.getFileAttributeView(wakeFile, PosixFileAttributeView.class);
+      try {
+        view.setGroup(pool.group());
+      } catch (IOException e) {
+        // Not a member of the pool's group: the creator's own group stays.
+      }
+      view.setPermissions(mode);
+    } catch (IOException | RuntimeException e) {
+      // The file keeps the creator's umask: users beyond it poll instead of sleeping.
     }
   }
 
