@@ -153,25 +153,27 @@ public final class WakeChannel implements AutoCloseable {
   /**
    * Gives a new wake file the pool's group, and read and write to each class of user that may read
    * the pool: a reader must write the file to sleep on it, and whoever may follow a pool may use
-   * its wake file. Best effort (only the owner, a member of the pool's group, may change them); a
-   * user who cannot open the file read-write falls back to polling.
+   * its wake file. Best effort: a creator outside the pool's group leaves the file to its own group
+   * and grants that group nothing; a user who cannot open the file read-write polls instead.
    */
   private static void shareLike(Path poolPath, Path wakeFile) {
     try {
       PosixFileAttributes pool = Files.readAttributes(poolPath, PosixFileAttributes.class);
+      PosixFileAttributeView view =
+          Files.getFileAttributeView(wakeFile, PosixFileAttributeView.class);
+      boolean poolGroup;
+      try {
+        view.setGroup(pool.group());
+        poolGroup = true;
+      } catch (IOException e) {
+        poolGroup = false;
+      }
       Set<PosixFilePermission> mode = EnumSet.of(OWNER_READ, OWNER_WRITE);
-      if (pool.permissions().contains(GROUP_READ)) {
+      if (poolGroup && pool.permissions().contains(GROUP_READ)) {
         mode.addAll(EnumSet.of(GROUP_READ, GROUP_WRITE));
       }
       if (pool.permissions().contains(OTHERS_READ)) {
         mode.addAll(EnumSet.of(OTHERS_READ, OTHERS_WRITE));
-      }
-      PosixFileAttributeView view =
-          Files.getFileAttributeView(wakeFile, PosixFileAttributeView.class);
-      try {
-        view.setGroup(pool.group());
-      } catch (IOException e) {
-        // Not a member of the pool's group: the creator's own group stays.
       }
       view.setPermissions(mode);
     } catch (IOException | RuntimeException e) {
