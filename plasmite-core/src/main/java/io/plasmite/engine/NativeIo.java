@@ -9,6 +9,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 /**
  * The few libc calls Java does not offer, through the Foreign Function &amp; Memory API: {@code
@@ -202,6 +203,14 @@ final class NativeIo {
     } catch (Throwable t) {
       throw rethrow(t);
     }
+  }
+
+  /**
+   * The open file behind a descriptor, as a path: it names the same file whatever happens to the
+   * file's own name meanwhile (Linux's {@code /proc/self/fd}).
+   */
+  static Path procPath(int fd) {
+    return Path.of("/proc/self/fd/" + fd);
   }
 
   static int close(int fd) {

@@ -113,7 +113,8 @@ public final class PoolFile implements AutoCloseable {
       }
       try (Arena init = Arena.ofConfined();
           FileChannel ch =
-              FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+              FileChannel.open(
+                  NativeIo.procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize, init);
         fresh.writeNew(seg);
         seg.force();
@@ -129,7 +130,8 @@ public final class PoolFile implements AutoCloseable {
         throw PlasmiteException.of(ErrorKind.IO, "cannot name the new pool file", e).withPath(path);
       }
       try (FileChannel ch =
-          FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          FileChannel.open(
+              NativeIo.procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         return map(path, fd, ch, true);
       } catch (IOException e) {
         throw ioError(e, "cannot map the pool file", path);
@@ -185,7 +187,8 @@ public final class PoolFile implements AutoCloseable {
       throw openError(NativeIo.errno(), "cannot open the pool file", path);
     }
     try (FileChannel ch =
-        FileChannel.open(procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel.open(
+            NativeIo.procPath(fd), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       checkHeader(path, ch, checkPointers);
       return map(path, fd, ch, true);
     } catch (IOException | RuntimeException e) {
@@ -259,11 +262,6 @@ public final class PoolFile implements AutoCloseable {
       arena.close();
       throw e;
     }
-  }
-
-  private static Path procPath(int fd) {
-    // The same open file as the descriptor we lock, whatever happens to the name meanwhile.
-    return Path.of("/proc/self/fd/" + fd);
   }
 
   /**

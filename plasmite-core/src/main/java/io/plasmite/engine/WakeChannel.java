@@ -115,7 +115,7 @@ public final class WakeChannel implements AutoCloseable {
           if (NativeIo.flock(fd, NativeIo.LOCK_SH) != 0) {
             return null;
           }
-          Path locked = Path.of("/proc/self/fd/" + fd);
+          Path locked = NativeIo.procPath(fd);
           if ((int) Files.getAttribute(locked, "unix:nlink") == 0) {
             continue;
           }
@@ -324,7 +324,7 @@ public final class WakeChannel implements AutoCloseable {
       if (NativeIo.flock(fd, NativeIo.LOCK_EX | NativeIo.LOCK_NB) != 0) {
         return false;
       }
-      Object locked = Files.getAttribute(Path.of("/proc/self/fd/" + fd), "unix:ino");
+      Object locked = Files.getAttribute(NativeIo.procPath(fd), "unix:ino");
       Object named = Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS);
       if (!locked.equals(named)) {
         return false;
