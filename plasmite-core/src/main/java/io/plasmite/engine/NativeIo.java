@@ -3,6 +3,8 @@ package io.plasmite.engine;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
@@ -16,8 +18,10 @@ import java.nio.file.Path;
  * open}/{@code close} for a descriptor to lock, {@code flock(2)} (the whole-file BSD lock the other
  * plasmite tools take; Java's {@code FileChannel.lock} is an {@code fcntl} lock that does not
  * exclude it), {@code posix_fallocate(3)} (so a full disk fails at create, not with SIGBUS later),
- * {@code madvise(2)}, the {@code futex(2)} wait/wake pair for cross-process wake-ups, and the POSIX
- * named semaphore calls to post the reference tools' wake-up hint. Linux only.
+ * {@code madvise(2)}, the {@code futex(2)} wait/wake pair for cross-process wake-ups, {@code
+ * fcntl(2)} byte-range locks owned by an open file description (which tell a live reader's slot of
+ * the wake file from a dead one's), and the POSIX named semaphore calls to post the reference
+ * tools' wake-up hint. Linux only.
  *
  * <p>Every call returns the C result; a negative result comes with {@link #errno()} captured right
  * after the call on this thread.
@@ -39,6 +43,9 @@ final class NativeIo {
   static final int ENOSPC = 28;
   static final int ETIMEDOUT = 110;
   static final int MADV_RANDOM = 1;
+  static final short F_WRLCK = 1;
+  static final short F_UNLCK = 2;
+  private static final int F_OFD_SETLK = 37;
   private static final long SYS_FUTEX = 202;
   private static final int FUTEX_WAIT = 0;
   private static final int FUTEX_WAKE = 1;
@@ -46,15 +53,14 @@ final class NativeIo {
   private static final Linker LINKER = Linker.nativeLinker();
   private static final SymbolLookup LIBC = LINKER.defaultLookup();
   private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-  private static final VarHandle ERRNO =
-      CALL_STATE.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+  private static final VarHandle ERRNO = CALL_STATE.varHandle(PathElement.groupElement("errno"));
   private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
   private static final ThreadLocal<MemorySegment> STATE =
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CALL_STATE));
   private static final ThreadLocal<int[]> LAST_ERRNO = ThreadLocal.withInitial(() -> new int[1]);
 
   private static final StructLayout TIMESPEC =
-      java.lang.foreign.MemoryLayout.structLayout(
+      MemoryLayout.structLayout(
           ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
   private static final ThreadLocal<MemorySegment> TIMEOUT =
       ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(TIMESPEC));
@@ -86,6 +92,36 @@ final class NativeIo {
             FunctionDescriptor.of(
                 ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
   }
+
+  /** Linked on first use: linking a downcall costs milliseconds at start-up. */
+  private static final class Fcntl {
+    static final MethodHandle H =
+        handle(
+            "fcntl",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS),
+            Linker.Option.firstVariadicArg(2));
+  }
+
+  /** {@code struct flock} of Linux on 64-bit machines. */
+  private static final StructLayout FLOCK =
+      MemoryLayout.structLayout(
+          ValueLayout.JAVA_SHORT.withName("l_type"),
+          ValueLayout.JAVA_SHORT.withName("l_whence"),
+          MemoryLayout.paddingLayout(4),
+          ValueLayout.JAVA_LONG.withName("l_start"),
+          ValueLayout.JAVA_LONG.withName("l_len"),
+          ValueLayout.JAVA_INT.withName("l_pid"),
+          MemoryLayout.paddingLayout(4));
+
+  private static final long L_TYPE = FLOCK.byteOffset(PathElement.groupElement("l_type"));
+  private static final long L_START = FLOCK.byteOffset(PathElement.groupElement("l_start"));
+  private static final long L_LEN = FLOCK.byteOffset(PathElement.groupElement("l_len"));
+  private static final ThreadLocal<MemorySegment> FLOCK_ARG =
+      ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(FLOCK));
 
   /** Linked on first use: linking a downcall costs milliseconds at start-up. */
   private static final class Fallocate {
@@ -258,6 +294,40 @@ final class NativeIo {
     }
   }
 
+  /**
+   * Takes or releases, without waiting, an open-file-description lock on a byte range ({@code
+   * F_OFD_SETLK}, retried on EINTR). Such a lock belongs to the descriptor's open file, not to the
+   * process: two descriptors opened separately conflict even within one process, and the lock goes
+   * when the last descriptor of that open file is closed, or its process dies.
+   *
+   * @param fd a descriptor open for writing
+   * @param offset first byte of the range
+   * @param length bytes in the range
+   * @param type {@link #F_WRLCK} or {@link #F_UNLCK}
+   * @return 0, or -1 with {@link #errno()} (EAGAIN or EACCES while another open file holds it)
+   */
+  static int ofdLock(int fd, long offset, long length, short type) {
+    try {
+      MemorySegment state = STATE.get();
+      MemorySegment lock = FLOCK_ARG.get();
+      lock.fill((byte) 0);
+      lock.set(ValueLayout.JAVA_SHORT, L_TYPE, type);
+      lock.set(ValueLayout.JAVA_LONG, L_START, offset);
+      lock.set(ValueLayout.JAVA_LONG, L_LEN, length);
+      while (true) {
+        int r = (int) Fcntl.H.invokeExact(state, fd, F_OFD_SETLK, lock);
+        if (r == 0) {
+          return 0;
+        }
+        if (saveErrno(state) != EINTR) {
+          return r;
+        }
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
   /** posix_fallocate(3): returns 0 or an errno value (it does not set errno). */
   static int fallocate(int fd, long offset, long length) {
     try {
@@ -343,8 +413,12 @@ final class NativeIo {
     }
   }
 
-  /** Wakes every waiter on the 32-bit word at {@code address}. */
-  static void futexWakeAll(MemorySegment word) {
+  /**
+   * Wakes every waiter on the 32-bit word at {@code address}.
+   *
+   * @return how many waiters were woken (0 on an error)
+   */
+  static int futexWakeAll(MemorySegment word) {
     try {
       long r =
           (long)
@@ -359,7 +433,9 @@ final class NativeIo {
                   0);
       if (r < 0) {
         saveErrno(STATE.get());
+        return 0;
       }
+      return (int) r;
     } catch (Throwable t) {
       throw rethrow(t);
     }

@@ -8,10 +8,10 @@ import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
 import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
 
 import io.plasmite.format.PoolHeaderDescriptor;
+import io.plasmite.format.WakeFileDescriptor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -28,6 +28,8 @@ import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
@@ -35,20 +37,31 @@ import java.util.zip.CRC32C;
  * Wakes readers waiting for new messages, across processes, in microseconds and without spinning
  * while idle ({@code pool-format-v3.md} §8).
  *
- * <p>A small shared-memory file ({@code /dev/shm/plasmite-<hash of the pool's real path>.wake})
- * holds two 32-bit words: a wake counter and a count of sleeping readers. The pool file itself is
- * left untouched. Protocol: a reader (1) spins briefly on {@code newest_seq}; (2) registers as a
- * sleeper; (3) reads the counter; (4) re-checks {@code newest_seq}; (5) sleeps on the counter with
- * {@code futex} and a bounded timeout. A writer, after publishing {@code newest_seq}, (6) fences,
- * and only if someone sleeps (7) bumps the counter and wakes them. Correctness never depends on a
- * wake: sleeps are bounded, and readers re-check the header. Writers of the reference tools know
- * nothing of this file; they post a named semaphore instead ({@link ReferenceSemaphore}), which
- * writers here post as well, and while it exists readers here sleep at most 5 ms at a time.
+ * <p>A page of shared memory ({@code /dev/shm/plasmite-<hash of the pool's real path>.wake}, laid
+ * out in {@link WakeFileDescriptor}) holds a wake counter, the total of sleeping readers, and one
+ * sleeper count per reading channel. The pool file itself is left untouched. Protocol: a reader (1)
+ * spins briefly on {@code newest_seq}; (2) registers as a sleeper, in the total first and then in
+ * its channel's slot; (3) reads the counter; (4) re-checks {@code newest_seq}; (5) sleeps on the
+ * counter with {@code futex} and a bounded timeout, then takes its registration back, slot first. A
+ * writer, after publishing {@code newest_seq}, (6) fences, and only if someone sleeps (7) bumps the
+ * counter and wakes them. Correctness never depends on a wake: sleeps are bounded, and readers
+ * re-check the header. Writers of the reference tools know nothing of this file; they post a named
+ * semaphore instead ({@link ReferenceSemaphore}), which writers here post as well, and while it
+ * exists readers here sleep at most 5 ms at a time.
+ *
+ * <p>A reader killed (or whose JVM exits) while asleep never takes its registration back, and
+ * writers would then make a wake call per append for as long as the file lives. So each channel
+ * that sleeps owns a slot through an {@code fcntl} lock the kernel drops when its process dies, and
+ * a channel takes the counts of unowned slots back out of the total ({@link #repair}): when it
+ * opens, and when a writer's wake call finds nobody to wake (at most once a second). The order of
+ * step 2 and of the way back means a death between the two updates leaves the total one too high,
+ * never too low: a writer may wake needlessly, but never skips a live sleeper.
  *
  * <p>Every open channel holds a shared {@code flock} on its file until it is closed (or its process
  * ends), so that {@link #sweep()} can tell a file in use from one left behind by a pool deleted
  * with {@code rm} or by a killed process: it removes only files nobody holds. A file nobody holds
- * carries no state worth keeping; the next opener makes a new one.
+ * carries no state worth keeping; the next opener makes a new one. A channel closed while one of
+ * its readers still sleeps keeps both locks until that reader leaves.
  */
 public final class WakeChannel implements AutoCloseable {
   /** How long a waiting reader spins on the header before it sleeps, unless told otherwise. */
@@ -57,7 +70,6 @@ public final class WakeChannel implements AutoCloseable {
   private static final Path SHM = Path.of("/dev/shm");
   private static final String PREFIX = "plasmite-";
   private static final String SUFFIX = ".wake";
-  private static final int WORDS_BYTES = 64;
 
   /** Each retry follows a sweep that removed the name under an opener: more than one is rare. */
   private static final int OPEN_ATTEMPTS = 8;
@@ -66,18 +78,27 @@ public final class WakeChannel implements AutoCloseable {
   // While the reference tools have a semaphore for the pool, their writers may append without
   // touching the wake file: sleep no longer than their followers poll.
   private static final long SLEEP_MAX_REFERENCE_NS = 5_000_000;
-  private static final VarHandle INT =
-      ValueLayout.JAVA_INT.withOrder(java.nio.ByteOrder.nativeOrder()).varHandle();
+  // A writer whose wake call found nobody looks for dead sleepers at most this often.
+  private static final long REPAIR_INTERVAL_NS = 1_000_000_000;
+  private static final int SLOT_UNCLAIMED = -1;
+  private static final int NO_SLOT = -2;
 
   private final MemorySegment words;
   private final int lockFd;
   private final ReferenceSemaphore reference;
   private final AtomicBoolean closed = new AtomicBoolean();
+  // Users of lockFd: one for the open handle until close(), plus one per reader registered as a
+  // sleeper or repair in progress. The last one out closes it, releasing the file's locks.
+  private final AtomicInteger holds = new AtomicInteger(1);
+  // The slot this channel's sleepers register in: claimed at the first sleep.
+  private volatile int slot = SLOT_UNCLAIMED;
+  private final AtomicLong nextRepairNs;
 
   private WakeChannel(MemorySegment words, int lockFd, ReferenceSemaphore reference) {
     this.words = words;
     this.lockFd = lockFd;
     this.reference = reference;
+    this.nextRepairNs = new AtomicLong(System.nanoTime() + REPAIR_INTERVAL_NS);
   }
 
   /**
@@ -86,7 +107,7 @@ public final class WakeChannel implements AutoCloseable {
    * unlinked the name between 1 and 2, the locked file is an orphan: start again; (4) if this call
    * created it, share it with whoever may read the pool ({@link #shareLike}); (5) map the locked
    * file itself, sizing it by writing only its last byte, so that a concurrent opener never zeroes
-   * words in use.
+   * words in use; (6) take back what dead sleepers left in the total ({@link #repair}).
    *
    * @param poolPath the pool file
    * @return the channel, or null when shared memory is not available (readers then poll)
@@ -127,14 +148,15 @@ public final class WakeChannel implements AutoCloseable {
           Arena arena = Arena.ofAuto();
           try (FileChannel ch =
               FileChannel.open(locked, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (ch.size() < WORDS_BYTES) {
-              ch.write(ByteBuffer.allocate(1), WORDS_BYTES - 1);
+            if (ch.size() < WakeFileDescriptor.FILE_BYTES) {
+              ch.write(ByteBuffer.allocate(1), WakeFileDescriptor.FILE_BYTES - 1);
             }
             WakeChannel channel =
                 new WakeChannel(
-                    ch.map(FileChannel.MapMode.READ_WRITE, 0, WORDS_BYTES, arena),
+                    ch.map(FileChannel.MapMode.READ_WRITE, 0, WakeFileDescriptor.FILE_BYTES, arena),
                     fd,
                     new ReferenceSemaphore(poolPath));
+            channel.repair();
             kept = true;
             return channel;
           }
@@ -212,9 +234,16 @@ public final class WakeChannel implements AutoCloseable {
    */
   public void wakeAll() {
     VarHandle.fullFence();
-    if ((int) INT.getVolatile(words, 4L) > 0) {
-      INT.getAndAdd(words, 0L, 1);
-      NativeIo.futexWakeAll(words);
+    if (WakeFileDescriptor.sleepers(words) > 0) {
+      WakeFileDescriptor.bumpWakeCounter(words);
+      // Nobody woken: the sleepers may be between steps 2 and 5, or dead.
+      if (NativeIo.futexWakeAll(words) == 0) {
+        long now = System.nanoTime();
+        long next = nextRepairNs.get();
+        if (now - next >= 0 && nextRepairNs.compareAndSet(next, now + REPAIR_INTERVAL_NS)) {
+          repair();
+        }
+      }
     }
     reference.appended();
   }
@@ -236,18 +265,130 @@ public final class WakeChannel implements AutoCloseable {
       }
       Thread.onSpinWait();
     }
-    INT.getAndAdd(words, 4L, 1);
+    if (!hold()) {
+      // Closed: nothing keeps the file's locks, so a registration here could not be repaired.
+      poll(file, seenNewest, deadlineNs);
+      return;
+    }
     try {
-      int counter = (int) INT.getVolatile(words, 0L);
-      if (PoolHeaderDescriptor.newestSeq(file) != seenNewest) {
-        return;
+      int own = slot();
+      WakeFileDescriptor.addSleepers(words, 1);
+      if (own >= 0) {
+        WakeFileDescriptor.addSlotSleepers(words, own, 1);
       }
-      long remaining = Math.min(sleepMaxNs(), deadlineNs - System.nanoTime());
-      if (remaining > 0) {
-        NativeIo.futexWait(words, counter, remaining);
+      try {
+        int counter = WakeFileDescriptor.wakeCounter(words);
+        if (PoolHeaderDescriptor.newestSeq(file) != seenNewest) {
+          return;
+        }
+        long remaining = Math.min(sleepMaxNs(), deadlineNs - System.nanoTime());
+        if (remaining > 0) {
+          NativeIo.futexWait(words, counter, remaining);
+        }
+      } finally {
+        if (own >= 0) {
+          WakeFileDescriptor.addSlotSleepers(words, own, -1);
+        }
+        WakeFileDescriptor.addSleepers(words, -1);
       }
     } finally {
-      INT.getAndAdd(words, 4L, -1);
+      release();
+    }
+  }
+
+  /** This channel's slot, claimed on first use; {@link #NO_SLOT} when every slot is owned. */
+  private int slot() {
+    int s = slot;
+    if (s != SLOT_UNCLAIMED) {
+      return s;
+    }
+    synchronized (this) {
+      if (slot == SLOT_UNCLAIMED) {
+        slot = claimSlot();
+      }
+      return slot;
+    }
+  }
+
+  /**
+   * Claims the first slot no open channel owns, by taking its lock; whatever count a dead owner
+   * left in it goes back out of the total first. Called with the monitor held, as {@link #repair}
+   * is: both lock ranges through the same descriptor, which never conflicts with itself.
+   */
+  private int claimSlot() {
+    for (int i = 0; i < WakeFileDescriptor.SLOT_COUNT; i++) {
+      if (NativeIo.ofdLock(
+              lockFd,
+              WakeFileDescriptor.slotOffset(i),
+              WakeFileDescriptor.SLOT_BYTES,
+              NativeIo.F_WRLCK)
+          == 0) {
+        takeBack(i);
+        return i;
+      }
+    }
+    return NO_SLOT;
+  }
+
+  /**
+   * Takes the registrations of dead sleepers back out of the total: every slot with a count and no
+   * owner is locked, emptied and unlocked again. A live owner's lock makes its slot fail to lock.
+   *
+   * @return how many registrations were taken back
+   */
+  synchronized int repair() {
+    if (!hold()) {
+      return 0;
+    }
+    try {
+      int own = slot;
+      int taken = 0;
+      for (int i = 0; i < WakeFileDescriptor.SLOT_COUNT; i++) {
+        if (i == own || WakeFileDescriptor.slotSleepers(words, i) == 0) {
+          continue;
+        }
+        long at = WakeFileDescriptor.slotOffset(i);
+        if (NativeIo.ofdLock(lockFd, at, WakeFileDescriptor.SLOT_BYTES, NativeIo.F_WRLCK) != 0) {
+          continue;
+        }
+        try {
+          taken += takeBack(i);
+        } finally {
+          NativeIo.ofdLock(lockFd, at, WakeFileDescriptor.SLOT_BYTES, NativeIo.F_UNLCK);
+        }
+      }
+      return taken;
+    } finally {
+      release();
+    }
+  }
+
+  /** Empties a slot whose lock is held here and removes its count from the total. */
+  private int takeBack(int i) {
+    int left = WakeFileDescriptor.takeSlotSleepers(words, i);
+    if (left != 0) {
+      WakeFileDescriptor.addSleepers(words, -left);
+    }
+    return left;
+  }
+
+  /** Adds a user of the descriptor, unless the last one has already closed it. */
+  private boolean hold() {
+    while (true) {
+      int h = holds.get();
+      if (h == 0) {
+        return false;
+      }
+      if (holds.compareAndSet(h, h + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Drops a user of the descriptor; the last one closes it, which releases the file's locks. */
+  private void release() {
+    if (holds.decrementAndGet() == 0) {
+      NativeIo.close(lockFd);
     }
   }
 
@@ -274,13 +415,13 @@ public final class WakeChannel implements AutoCloseable {
   }
 
   /**
-   * Releases this channel's hold on its file. The mapping stays until it is unreachable: a reader
-   * may still be asleep on it, and wakes within its bounded sleep.
+   * Releases this channel's hold on its file, or leaves that to the last of its readers still
+   * asleep (each wakes within its bounded sleep). The mapping stays until it is unreachable.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      NativeIo.close(lockFd);
+      release();
     }
   }
 

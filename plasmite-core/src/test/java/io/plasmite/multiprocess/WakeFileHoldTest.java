@@ -11,20 +11,28 @@ import io.plasmite.Pool;
 import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
 import io.plasmite.engine.WakeChannel;
+import io.plasmite.format.WakeFileDescriptor;
 import io.plasmite.testing.ChildJvm;
 import io.plasmite.testing.Payloads;
 import io.plasmite.testing.ReaderChild;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A reader in another JVM holds its pool's wake file: a sweep here leaves the file alone while the
  * reader lives, wake-ups still reach it, and once it is killed (the kernel drops its lock) the next
- * sweep removes the file.
+ * sweep removes the file. A reader killed while asleep leaves its registration in the sleeper
+ * total, and whoever uses the file next takes it back.
  */
 class WakeFileHoldTest {
   private static final long SEED = 0x5EE9L;
@@ -60,5 +68,48 @@ class WakeFileHoldTest {
     WakeChannel.sweep();
 
     assertFalse(Files.exists(wakeFile), "the wake file of a killed reader survived a sweep");
+  }
+
+  @Test
+  void aReaderKilledWhileAsleepIsTakenOutOfTheSleeperTotal() throws Exception {
+    Path path = dir.resolve("killed.plasmite");
+    try (Pool writer = new LocalClient().createAndOpen(PoolRef.path(path), PoolOptions.DEFAULTS)) {
+      // The writer's channel is open before the reader dies: only its wake calls can notice.
+      writer.appendJsonNow(Payloads.json(SEED, 1, 0), Payloads.tags(1), Durability.FAST);
+      MemorySegment words = words(WakeChannel.fileOf(path));
+      try (ChildJvm reader =
+          ChildJvm.start(
+              dir,
+              "sleeper",
+              ReaderChild.class,
+              List.of("pool=" + path, "since=new", "count=1", "idleMs=60000", "seed=" + SEED))) {
+        reader.expectLine("ready", Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (WakeFileDescriptor.sleepers(words) == 0 && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(1, WakeFileDescriptor.sleepers(words), "the reader never slept");
+
+        reader.kill();
+      }
+      assertEquals(1, WakeFileDescriptor.sleepers(words), "the killed reader's registration");
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      int n = 2;
+      while (WakeFileDescriptor.sleepers(words) != 0 && System.nanoTime() < deadline) {
+        writer.appendJsonNow(Payloads.json(SEED, 1, n), Payloads.tags(1), Durability.FAST);
+        n++;
+      }
+
+      assertEquals(0, WakeFileDescriptor.sleepers(words), "still counted after " + n + " appends");
+    }
+  }
+
+  private MemorySegment words(Path wakeFile) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(wakeFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      return ch.map(
+          FileChannel.MapMode.READ_WRITE, 0, WakeFileDescriptor.FILE_BYTES, Arena.ofAuto());
+    }
   }
 }
