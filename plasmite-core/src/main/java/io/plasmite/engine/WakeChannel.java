@@ -229,21 +229,17 @@ public final class WakeChannel implements AutoCloseable {
   }
 
   /**
-   * Called by a writer after publishing {@code newest_seq}, with no lock held: steps 6 and 7, then
-   * the reference tools' semaphore for their followers, and (8) if a reader was woken, a yield of
-   * the CPU. A woken reader is mostly queued on the waking thread's CPU, where it would otherwise
-   * wait until this thread blocks; the yield lets it run at once. It costs a {@code sched_yield}
-   * per wake-up of a sleeping reader, never one per append: a reader sleeps only after {@link
-   * #DEFAULT_SPIN_NS} without a message.
+   * Called by a writer after publishing {@code newest_seq}: steps 6 and 7, then the reference
+   * tools' semaphore for their followers. It does not yield its CPU to the readers it woke, though
+   * they mostly wait on this CPU until this thread blocks: they would read sooner, but then spin
+   * there for {@link #DEFAULT_SPIN_NS} before sleeping again, holding the writer back that long.
    */
   public void wakeAll() {
     VarHandle.fullFence();
-    int woken = 0;
     if (WakeFileDescriptor.sleepers(words) > 0) {
       WakeFileDescriptor.bumpWakeCounter(words);
-      woken = NativeIo.futexWakeAll(words);
       // Nobody woken: the sleepers may be between steps 2 and 5, or dead.
-      if (woken == 0) {
+      if (NativeIo.futexWakeAll(words) == 0) {
         long now = System.nanoTime();
         long next = nextRepairNs.get();
         if (now - next >= 0 && nextRepairNs.compareAndSet(next, now + REPAIR_INTERVAL_NS)) {
@@ -252,9 +248,6 @@ public final class WakeChannel implements AutoCloseable {
       }
     }
     reference.appended();
-    if (woken > 0) {
-      Thread.yield();
-    }
   }
 
   /**
