@@ -156,6 +156,40 @@ class WakeSlotTest {
         Files.notExists(WakeChannel.fileOf(path)), "the last sleeper out kept the file held");
   }
 
+  @Test
+  void aReaderFindingEverySlotOwnedRegistersInTheTotalOnlyAndStillWakes() throws Exception {
+    try (Pool pool = new LocalClient().withPoolDir(dir).createAndOpen(PoolRef.name("p"), small())) {
+      MemorySegment words = words(pool.path());
+      // Another open file of the wake file owns every slot, as 992 sleeping channels would.
+      int owner = NativeIo.open(WakeChannel.fileOf(pool.path()).toString(), NativeIo.O_RDWR);
+      assertTrue(owner >= 0, "errno " + NativeIo.errno());
+      try {
+        for (int i = 0; i < WakeFileDescriptor.SLOT_COUNT; i++) {
+          assertEquals(
+              0,
+              NativeIo.ofdLock(
+                  owner,
+                  WakeFileDescriptor.slotOffset(i),
+                  WakeFileDescriptor.SLOT_BYTES,
+                  NativeIo.F_WRLCK));
+        }
+        try (Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
+          CompletableFuture<Long> got =
+              CompletableFuture.supplyAsync(() -> tail.hasNext() ? tail.next().seq() : -1L);
+          awaitValue(1, () -> WakeFileDescriptor.sleepers(words), "the reader never slept");
+          assertEquals(0, slotsTotal(words), "no slot was free");
+
+          Message m = pool.appendJsonNow("{\"n\":1}", List.of(), Durability.FAST);
+
+          assertEquals(m.seq(), got.get(PATIENCE.toSeconds(), TimeUnit.SECONDS));
+          assertEquals(0, WakeFileDescriptor.sleepers(words));
+        }
+      } finally {
+        NativeIo.close(owner);
+      }
+    }
+  }
+
   private static PoolOptions small() {
     return PoolOptions.ofSize(1 << 20);
   }
