@@ -13,6 +13,7 @@ import io.plasmite.Tail;
 import io.plasmite.TailOptions;
 import io.plasmite.format.PoolHeaderDescriptor;
 import io.plasmite.format.WakeFileDescriptor;
+import io.plasmite.testing.WakeWords;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,8 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +55,7 @@ class WakeSlotTest {
       try (Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
         CompletableFuture<Long> got =
             CompletableFuture.supplyAsync(() -> tail.hasNext() ? tail.next().seq() : -1L);
-        awaitValue(1, () -> WakeFileDescriptor.sleepers(words), "the reader never slept");
+        WakeWords.awaitSleepers(words, 1, "the reader never slept");
         assertEquals(1, slotsTotal(words), "one slot holds the sleeper");
 
         Message m = pool.appendJsonNow("{\"n\":1}", List.of(), Durability.FAST);
@@ -89,7 +88,7 @@ class WakeSlotTest {
       MemorySegment words = words(pool.path());
       try (Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
         CompletableFuture<Boolean> got = CompletableFuture.supplyAsync(tail::hasNext);
-        awaitValue(1, () -> WakeFileDescriptor.sleepers(words), "the reader never slept");
+        WakeWords.awaitSleepers(words, 1, "the reader never slept");
         leaveDeadSleepers(words, 500, 3);
 
         try (WakeChannel other = WakeChannel.open(pool.path())) {
@@ -135,7 +134,7 @@ class WakeSlotTest {
     CompletableFuture<Void> slept =
         CompletableFuture.runAsync(
             () -> reading.await(header, newest, System.nanoTime() + PATIENCE.toNanos(), 0));
-    awaitValue(1, () -> WakeFileDescriptor.sleepers(words), "the reader never slept");
+    WakeWords.awaitSleepers(words, 1, "the reader never slept");
 
     reading.close();
 
@@ -176,7 +175,7 @@ class WakeSlotTest {
         try (Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
           CompletableFuture<Long> got =
               CompletableFuture.supplyAsync(() -> tail.hasNext() ? tail.next().seq() : -1L);
-          awaitValue(1, () -> WakeFileDescriptor.sleepers(words), "the reader never slept");
+          WakeWords.awaitSleepers(words, 1, "the reader never slept");
           assertEquals(0, slotsTotal(words), "no slot was free");
 
           Message m = pool.appendJsonNow("{\"n\":1}", List.of(), Durability.FAST);
@@ -194,16 +193,13 @@ class WakeSlotTest {
     return PoolOptions.ofSize(1 << 20);
   }
 
-  /** Maps a pool's wake file, which an open channel has already made full size. */
-  private MemorySegment words(Path poolPath) throws IOException {
+  /** Maps a pool's wake file, made by a channel opened and closed here if there is none yet. */
+  private static MemorySegment words(Path poolPath) throws IOException {
     Path file = WakeChannel.fileOf(poolPath);
     if (Files.notExists(file)) {
       WakeChannel.open(poolPath).close();
     }
-    try (FileChannel ch =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      return ch.map(FileChannel.MapMode.READ_WRITE, 0, WakeFileDescriptor.FILE_BYTES, arena);
-    }
+    return WakeWords.map(poolPath);
   }
 
   /** What a reader killed while asleep leaves: counts in a slot nobody locks, and in the total. */
@@ -218,13 +214,5 @@ class WakeSlotTest {
       sum += WakeFileDescriptor.slotSleepers(words, i);
     }
     return sum;
-  }
-
-  private static void awaitValue(int expected, IntSupplier value, String failure) {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (value.getAsInt() != expected && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(1_000_000);
-    }
-    assertEquals(expected, value.getAsInt(), failure);
   }
 }

@@ -15,16 +15,12 @@ import io.plasmite.format.WakeFileDescriptor;
 import io.plasmite.testing.ChildJvm;
 import io.plasmite.testing.Payloads;
 import io.plasmite.testing.ReaderChild;
-import java.io.IOException;
-import java.lang.foreign.Arena;
+import io.plasmite.testing.WakeWords;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,12 +40,7 @@ class WakeFileHoldTest {
     Path path = dir.resolve("held.plasmite");
     new LocalClient().create(PoolRef.path(path), PoolOptions.DEFAULTS);
     Path wakeFile = WakeChannel.fileOf(path);
-    try (ChildJvm reader =
-        ChildJvm.start(
-            dir,
-            "holder",
-            ReaderChild.class,
-            List.of("pool=" + path, "since=new", "count=2", "idleMs=60000", "seed=" + SEED))) {
+    try (ChildJvm reader = startReader("holder", path, 2)) {
       reader.expectLine("ready", Duration.ofSeconds(30));
 
       WakeChannel.sweep();
@@ -76,19 +67,10 @@ class WakeFileHoldTest {
     try (Pool writer = new LocalClient().createAndOpen(PoolRef.path(path), PoolOptions.DEFAULTS)) {
       // The writer's channel is open before the reader dies: only its wake calls can notice.
       writer.appendJsonNow(Payloads.json(SEED, 1, 0), Payloads.tags(1), Durability.FAST);
-      MemorySegment words = words(WakeChannel.fileOf(path));
-      try (ChildJvm reader =
-          ChildJvm.start(
-              dir,
-              "sleeper",
-              ReaderChild.class,
-              List.of("pool=" + path, "since=new", "count=1", "idleMs=60000", "seed=" + SEED))) {
+      MemorySegment words = WakeWords.map(path);
+      try (ChildJvm reader = startReader("sleeper", path, 1)) {
         reader.expectLine("ready", Duration.ofSeconds(30));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (WakeFileDescriptor.sleepers(words) == 0 && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(1_000_000);
-        }
-        assertEquals(1, WakeFileDescriptor.sleepers(words), "the reader never slept");
+        WakeWords.awaitSleepers(words, 1, "the reader never slept");
 
         reader.kill();
       }
@@ -105,11 +87,12 @@ class WakeFileHoldTest {
     }
   }
 
-  private MemorySegment words(Path wakeFile) throws IOException {
-    try (FileChannel ch =
-        FileChannel.open(wakeFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      return ch.map(
-          FileChannel.MapMode.READ_WRITE, 0, WakeFileDescriptor.FILE_BYTES, Arena.ofAuto());
-    }
+  /** A reader of new messages in another JVM that stops after {@code count} of them. */
+  private ChildJvm startReader(String name, Path pool, int count) {
+    return ChildJvm.start(
+        dir,
+        name,
+        ReaderChild.class,
+        List.of("pool=" + pool, "since=new", "count=" + count, "idleMs=60000", "seed=" + SEED));
   }
 }

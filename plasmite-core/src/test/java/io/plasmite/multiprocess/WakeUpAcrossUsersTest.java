@@ -14,14 +14,12 @@ import io.plasmite.testing.ChildJvm;
 import io.plasmite.testing.Payloads;
 import io.plasmite.testing.ReaderChild;
 import io.plasmite.testing.Unprivileged;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.plasmite.testing.WakeWords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,12 +54,8 @@ class WakeUpAcrossUsersTest {
               ReaderChild.class,
               List.of("pool=" + path, "since=new", "count=1", "idleMs=60000", "seed=" + SEED))) {
         reader.expectLine("ready", Duration.ofSeconds(60));
-        // The reader spins briefly, then registers as a sleeper in the wake file.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (sleepers(wakeFile) == 0 && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(1_000_000);
-        }
-        assertEquals(1, sleepers(wakeFile), "the other user's reader sleeps on the wake file");
+        WakeWords.awaitSleepers(
+            WakeWords.map(path), 1, "the other user's reader sleeps on the wake file");
 
         Message m =
             pool.appendJsonNow(Payloads.json(SEED, 1, 0), Payloads.tags(1), Durability.FAST);
@@ -71,10 +65,5 @@ class WakeUpAcrossUsersTest {
         assertEquals(0, reader.awaitExit(Duration.ofSeconds(30)), reader.diagnostics());
       }
     }
-  }
-
-  /** The wake file's count of sleeping readers (its second 32-bit word). */
-  private static int sleepers(Path wakeFile) throws Exception {
-    return ByteBuffer.wrap(Files.readAllBytes(wakeFile)).order(ByteOrder.nativeOrder()).getInt(4);
   }
 }
