@@ -8,6 +8,7 @@ import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
 import io.plasmite.Tail;
 import io.plasmite.TailOptions;
+import io.plasmite.bench.compare.BenchFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -55,10 +56,18 @@ public final class WakeLatency {
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     long spinUs = args.length > 3 ? Long.parseLong(args[3]) : 0;
     Path dir = Files.createTempDirectory("plasmite-wake");
-    for (int run = 1; run <= runs; run++) {
-      Path pool = dir.resolve("wake-" + run + ".plasmite");
-      new LocalClient().create(PoolRef.path(pool), PoolOptions.ofSize(64L << 20));
-      run(pool, rate, seconds, run, spinUs);
+    try {
+      for (int run = 1; run <= runs; run++) {
+        Path pool = dir.resolve("wake-" + run + ".plasmite");
+        new LocalClient().create(PoolRef.path(pool), PoolOptions.ofSize(64L << 20));
+        try {
+          run(pool, rate, seconds, run, spinUs);
+        } finally {
+          new LocalClient().delete(PoolRef.path(pool));
+        }
+      }
+    } finally {
+      BenchFiles.deleteTree(dir);
     }
   }
 
