@@ -57,8 +57,9 @@ final class StressPool {
       Path path = dir.resolve("stress.plasmite");
       long fileBytes = PoolHeaderDescriptor.HEADER_BYTES + indexCapacity * 16 + ringBytes;
       file = PoolFile.create(path, fileBytes, indexCapacity);
-      path.toFile().deleteOnExit();
+      // Deleted at exit in the reverse order of these calls: the file first, then its folder.
       dir.toFile().deleteOnExit();
+      path.toFile().deleteOnExit();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
