@@ -53,9 +53,7 @@ class WakeSlotTest {
     try (Pool pool = new LocalClient().withPoolDir(dir).createAndOpen(PoolRef.name("p"), small())) {
       MemorySegment words = words(pool.path());
       try (Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
-        CompletableFuture<Long> got =
-            CompletableFuture.supplyAsync(() -> tail.hasNext() ? tail.next().seq() : -1L);
-        WakeWords.awaitSleepers(words, 1, "the reader never slept");
+        CompletableFuture<Long> got = nextSeqOnceAsleep(tail, words);
         assertEquals(1, slotsTotal(words), "one slot holds the sleeper");
 
         Message m = pool.appendJsonNow("{\"n\":1}", List.of(), Durability.FAST);
@@ -173,9 +171,7 @@ class WakeSlotTest {
                   NativeIo.F_WRLCK));
         }
         try (Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
-          CompletableFuture<Long> got =
-              CompletableFuture.supplyAsync(() -> tail.hasNext() ? tail.next().seq() : -1L);
-          WakeWords.awaitSleepers(words, 1, "the reader never slept");
+          CompletableFuture<Long> got = nextSeqOnceAsleep(tail, words);
           assertEquals(0, slotsTotal(words), "no slot was free");
 
           Message m = pool.appendJsonNow("{\"n\":1}", List.of(), Durability.FAST);
@@ -187,6 +183,18 @@ class WakeSlotTest {
         NativeIo.close(owner);
       }
     }
+  }
+
+  /**
+   * Waits on another thread for the tail's next message, once that thread sleeps on the wake file.
+   *
+   * @return its seq when it comes, or -1 if the tail times out
+   */
+  private static CompletableFuture<Long> nextSeqOnceAsleep(Tail tail, MemorySegment words) {
+    CompletableFuture<Long> got =
+        CompletableFuture.supplyAsync(() -> tail.hasNext() ? tail.next().seq() : -1L);
+    WakeWords.awaitSleepers(words, 1, "the reader never slept");
+    return got;
   }
 
   private static PoolOptions small() {
