@@ -51,13 +51,17 @@ final class ReferenceSemaphore {
     this.nextLookNs = System.nanoTime();
   }
 
-  /** Called after each append: posts the semaphore, or looks for it now and then. */
-  void appended() {
+  /**
+   * Called after each append: posts the semaphore, or looks for it now and then.
+   *
+   * @param nowNs {@link System#nanoTime()}, read once by the caller for its own checks too
+   */
+  void appended(long nowNs) {
     MemorySegment s = sem;
     if (s != null) {
       post(s);
     } else {
-      lookNowAndThen();
+      lookNowAndThen(nowNs);
     }
   }
 
@@ -71,12 +75,11 @@ final class ReferenceSemaphore {
     if (sem != null) {
       return true;
     }
-    lookNowAndThen();
+    lookNowAndThen(System.nanoTime());
     return false;
   }
 
-  private void lookNowAndThen() {
-    long now = System.nanoTime();
+  private void lookNowAndThen(long now) {
     if (now - nextLookNs >= 0 && looking.compareAndSet(false, true)) {
       nextLookNs = now + LOOK_EVERY_NS;
       Thread.ofVirtual().name("plasmite-semaphore").start(this::look);

@@ -87,6 +87,33 @@ class WakeFileHoldTest {
     }
   }
 
+  @Test
+  void aReaderInAnotherJvmMovesToTheWakeFileMadeAfterItsWasRemoved() throws Exception {
+    Path path = dir.resolve("removed.plasmite");
+    new LocalClient().create(PoolRef.path(path), PoolOptions.DEFAULTS);
+    Path wakeFile = WakeChannel.fileOf(path);
+    try (ChildJvm reader = startReader("mover", path, 2)) {
+      reader.expectLine("ready", Duration.ofSeconds(30));
+      WakeWords.awaitSleepers(WakeWords.map(path), 1, "the reader never slept");
+
+      // As `rm /dev/shm/plasmite-*` or systemd's RemoveIPC would: the reader keeps the orphan.
+      Files.delete(wakeFile);
+      try (Pool writer = new LocalClient().open(PoolRef.path(path))) {
+        // Its first append opens the pool's wake channel, which makes a new file under the name.
+        Message first =
+            writer.appendJsonNow(Payloads.json(SEED, 1, 0), Payloads.tags(1), Durability.FAST);
+        assertEquals("m " + first.seq() + " 1 0 ok", reader.nextLine(Duration.ofSeconds(30)));
+        MemorySegment fresh = WakeWords.map(path);
+
+        WakeWords.awaitSleepers(fresh, 1, "the reader stayed asleep on the orphan");
+
+        Message m =
+            writer.appendJsonNow(Payloads.json(SEED, 1, 1), Payloads.tags(1), Durability.FAST);
+        assertEquals("m " + m.seq() + " 1 1 ok", reader.nextLine(Duration.ofSeconds(30)));
+      }
+    }
+  }
+
   /** A reader of new messages in another JVM that stops after {@code count} of them. */
   private ChildJvm startReader(String name, Path pool, int count) {
     return ChildJvm.start(
