@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The POSIX named semaphore of the reference tools ({@code pool-format-v3.md} §8): {@code
@@ -20,8 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sleep at most 5 ms at a time, since a reference writer does not wake them ({@link WakeChannel}).
  *
  * <p>It never creates a semaphore: a reference follower creates its pool's when it starts, a
- * reference writer at each append. So in a deployment without the reference tools it costs one
- * clock read per append or sleep, and a look at {@code /dev/shm} at most once a second on a virtual
+ * reference writer at each append. So in a deployment without the reference tools it costs a look
+ * at {@code /dev/shm} at most once a second, which the wake channel's upkeep makes on a virtual
  * thread; the SHA-256 of the name (whose provider takes tens of milliseconds to initialise) is
  * computed only once such a semaphore exists. Once found, each append posts it if its value is 0,
  * so that it stays near 1 however many messages nobody waits for. Handles are kept for the life of
@@ -33,61 +32,45 @@ final class ReferenceSemaphore {
   private static final String NAME_PREFIX = "plsm-";
   // glibc keeps a named semaphore "/name" as the file /dev/shm/sem.name.
   private static final String FILE_PREFIX = "sem." + NAME_PREFIX;
-  private static final long LOOK_EVERY_NS = 1_000_000_000L;
   private static final ConcurrentHashMap<String, MemorySegment> OPEN = new ConcurrentHashMap<>();
 
   private final Path poolPath;
-  private final AtomicBoolean looking = new AtomicBoolean();
   private volatile MemorySegment sem;
-  private volatile long nextLookNs;
 
   /**
-   * The semaphore of one pool; it is looked for at the first append or wait.
+   * The semaphore of one pool, not looked for yet ({@link #look}).
    *
    * @param poolPath the pool file
    */
   ReferenceSemaphore(Path poolPath) {
     this.poolPath = poolPath;
-    this.nextLookNs = System.nanoTime();
   }
 
-  /**
-   * Called after each append: posts the semaphore, or looks for it now and then.
-   *
-   * @param nowNs {@link System#nanoTime()}, read once by the caller for its own checks too
-   */
-  void appended(long nowNs) {
+  /** Called after each append: posts the semaphore if it has been found. */
+  void appended() {
     MemorySegment s = sem;
     if (s != null) {
       post(s);
-    } else {
-      lookNowAndThen(nowNs);
     }
   }
 
   /**
-   * Whether the reference tools have a semaphore for this pool (a reference follower or writer has
-   * used it); looks for it now and then until one is found.
+   * Whether the reference tools have a semaphore for this pool, as far as the looks so far found.
    *
    * @return true once found
    */
   boolean present() {
-    if (sem != null) {
-      return true;
-    }
-    lookNowAndThen(System.nanoTime());
-    return false;
+    return sem != null;
   }
 
-  private void lookNowAndThen(long now) {
-    if (now - nextLookNs >= 0 && looking.compareAndSet(false, true)) {
-      nextLookNs = now + LOOK_EVERY_NS;
-      Thread.ofVirtual().name("plasmite-semaphore").start(this::look);
-    }
-  }
-
-  /** Looks for the semaphore; posts it once if found, for the appends made meanwhile. */
+  /**
+   * Looks for the semaphore, unless found already; posts it once if found, for the appends made
+   * meanwhile.
+   */
   void look() {
+    if (sem != null) {
+      return;
+    }
     try {
       if (!anyReferenceSemaphore()) {
         return;
@@ -100,8 +83,6 @@ final class ReferenceSemaphore {
       post(s);
     } catch (RuntimeException e) {
       // A hint only: no semaphore, no harm.
-    } finally {
-      looking.set(false);
     }
   }
 

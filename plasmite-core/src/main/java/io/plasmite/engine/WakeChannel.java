@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
@@ -46,9 +46,10 @@ import java.util.zip.CRC32C;
  * <p>A name removed while processes hold its file (by hand, or by systemd's {@code RemoveIPC} when
  * a user's last session ends) leaves them on an orphan while later openers make a new file, and
  * writers and readers on different files would miss each other's wake-ups, falling back to the
- * bounded sleep. So a channel checks at most once a second, as it appends or waits, that its name
- * still belongs to its file ({@link WakeFile#named}); if not, it opens the file now named and moves
- * to it. Its readers asleep on the old file move at their next sleep, at most 100 ms later.
+ * bounded sleep. So a channel checks at most once a second while in use, on its upkeep thread, that
+ * its name still belongs to its file ({@link WakeFile#named}); if not, it opens the file now named
+ * and moves to it. Its readers asleep on the old file move at their next sleep, at most 100 ms
+ * later.
  */
 public final class WakeChannel implements AutoCloseable {
   /** How long a waiting reader spins on the header before it sleeps, unless told otherwise. */
@@ -62,13 +63,14 @@ public final class WakeChannel implements AutoCloseable {
   // While the reference tools have a semaphore for the pool, their writers may append without
   // touching the wake file: sleep no longer than their followers poll.
   private static final long SLEEP_MAX_REFERENCE_NS = 5_000_000;
-  // How often a channel in use checks that its name still belongs to its file.
-  private static final long NAME_CHECK_INTERVAL_NS = 1_000_000_000;
+  // How often a channel in use runs its upkeep.
+  private static final long UPKEEP_INTERVAL_NS = 1_000_000_000;
 
   private final Path poolPath;
   private final Path name;
   private final ReferenceSemaphore reference;
-  private final AtomicLong nextNameCheckNs;
+  private final AtomicBoolean upkeepRunning = new AtomicBoolean();
+  private volatile long nextUpkeepNs;
   // Replaced only under the monitor, by a move to the file the name now belongs to.
   private volatile WakeFile file;
   private boolean closed;
@@ -78,7 +80,7 @@ public final class WakeChannel implements AutoCloseable {
     this.name = name;
     this.file = file;
     this.reference = new ReferenceSemaphore(poolPath);
-    this.nextNameCheckNs = new AtomicLong(System.nanoTime() + NAME_CHECK_INTERVAL_NS);
+    this.nextUpkeepNs = System.nanoTime();
   }
 
   /**
@@ -129,9 +131,8 @@ public final class WakeChannel implements AutoCloseable {
    */
   public void wakeAll() {
     file.wakeAll();
-    long now = System.nanoTime();
-    reference.appended(now);
-    checkNameNowAndThen(now);
+    reference.appended();
+    upkeepNowAndThen();
   }
 
   /**
@@ -151,17 +152,30 @@ public final class WakeChannel implements AutoCloseable {
       }
       Thread.onSpinWait();
     }
-    checkNameNowAndThen(System.nanoTime());
     if (!this.file.sleep(file, seenNewest, deadlineNs, sleepMaxNs())) {
       poll(file, seenNewest, deadlineNs);
     }
   }
 
-  /** Checks, at most once per interval across this channel's threads, that its name is its file. */
-  private void checkNameNowAndThen(long nowNs) {
-    long next = nextNameCheckNs.get();
-    if (nowNs - next >= 0 && nextNameCheckNs.compareAndSet(next, nowNs + NAME_CHECK_INTERVAL_NS)) {
+  /**
+   * Starts the channel's upkeep on a virtual thread, at most once a second and never twice at once,
+   * so that appends and waits never make its file-system calls themselves: it looks for the
+   * reference tools' semaphore until found, and follows the wake file's name ({@link #followName}).
+   */
+  private void upkeepNowAndThen() {
+    long now = System.nanoTime();
+    if (now - nextUpkeepNs >= 0 && upkeepRunning.compareAndSet(false, true)) {
+      nextUpkeepNs = now + UPKEEP_INTERVAL_NS;
+      Thread.ofVirtual().name("plasmite-wake-upkeep").start(this::upkeep);
+    }
+  }
+
+  private void upkeep() {
+    try {
+      reference.look();
       followName();
+    } finally {
+      upkeepRunning.set(false);
     }
   }
 
@@ -176,16 +190,16 @@ public final class WakeChannel implements AutoCloseable {
     if (old.named(name)) {
       return;
     }
-    WakeFile now = WakeFile.open(poolPath, name);
-    if (now == null) {
+    WakeFile named = WakeFile.open(poolPath, name);
+    if (named == null) {
       return;
     }
     synchronized (this) {
       if (closed || file != old) {
-        now.close();
+        named.close();
         return;
       }
-      file = now;
+      file = named;
     }
     old.close();
   }
@@ -202,8 +216,10 @@ public final class WakeChannel implements AutoCloseable {
   /**
    * The longest a waiting reader sleeps before it looks at the header again: 100 ms, or 5 ms while
    * the reference tools have a semaphore for the pool (their writers wake only their followers).
+   * Called before each sleep, it also starts the upkeep when due.
    */
   long sleepMaxNs() {
+    upkeepNowAndThen();
     return reference.present() ? SLEEP_MAX_REFERENCE_NS : SLEEP_MAX_NS;
   }
 
