@@ -33,9 +33,9 @@ import java.util.zip.CRC32C;
  * writers would then make a wake call per append for as long as the file lives. So each channel
  * that sleeps owns a slot through an {@code fcntl} lock the kernel drops when its process dies, and
  * a channel takes the counts of unowned slots back out of the total ({@link WakeFile#repair}): when
- * it opens, and when a writer's wake call finds nobody to wake (at most once a second). The order
- * of step 2 and of the way back means a death between the two updates leaves the total one too
- * high, never too low: a writer may wake needlessly, but never skips a live sleeper.
+ * it opens, and in its upkeep, at most once a second while in use. The order of step 2 and of the
+ * way back means a death between the two updates leaves the total one too high, never too low: a
+ * writer may wake needlessly, but never skips a live sleeper.
  *
  * <p>Every open channel holds a shared {@code flock} on its file until it is closed (or its process
  * ends), so that {@link #sweep()} can tell a file in use from one left behind by a pool deleted
@@ -159,8 +159,9 @@ public final class WakeChannel implements AutoCloseable {
 
   /**
    * Starts the channel's upkeep on a virtual thread, at most once a second and never twice at once,
-   * so that appends and waits never make its file-system calls themselves: it looks for the
-   * reference tools' semaphore until found, and follows the wake file's name ({@link #followName}).
+   * so that appends and waits never make its system calls themselves: it looks for the reference
+   * tools' semaphore until found, follows the wake file's name ({@link #followName}), and takes
+   * back what dead sleepers left in the file ({@link WakeFile#repair}).
    */
   private void upkeepNowAndThen() {
     long now = System.nanoTime();
@@ -174,6 +175,7 @@ public final class WakeChannel implements AutoCloseable {
     try {
       reference.look();
       followName();
+      file.repair();
     } finally {
       upkeepRunning.set(false);
     }

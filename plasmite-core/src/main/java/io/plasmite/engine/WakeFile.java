@@ -26,7 +26,6 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One wake file held open and mapped by a {@link WakeChannel}: its shared lock, its slot, and the
@@ -37,8 +36,6 @@ final class WakeFile {
   /** Each retry follows a sweep that removed the name under an opener: more than one is rare. */
   private static final int OPEN_ATTEMPTS = 8;
 
-  // A writer whose wake call found nobody looks for dead sleepers at most this often.
-  private static final long REPAIR_INTERVAL_NS = 1_000_000_000;
   private static final int SLOT_UNCLAIMED = -1;
   private static final int NO_SLOT = -2;
 
@@ -51,13 +48,11 @@ final class WakeFile {
   private final AtomicInteger holds = new AtomicInteger(1);
   // The slot this file's sleepers register in: claimed at the first sleep.
   private volatile int slot = SLOT_UNCLAIMED;
-  private final AtomicLong nextRepairNs;
 
   private WakeFile(MemorySegment words, int lockFd, Object inode) {
     this.words = words;
     this.lockFd = lockFd;
     this.inode = inode;
-    this.nextRepairNs = new AtomicLong(System.nanoTime() + REPAIR_INTERVAL_NS);
   }
 
   /**
@@ -176,22 +171,12 @@ final class WakeFile {
     }
   }
 
-  /**
-   * Steps 6 and 7 of the protocol ({@link WakeChannel}): wakes the sleepers, if any. When a wake
-   * call finds nobody, the sleepers may be between steps 2 and 5, or dead: the latter are looked
-   * for at most once a second.
-   */
+  /** Steps 6 and 7 of the protocol ({@link WakeChannel}): wakes the sleepers, if any. */
   void wakeAll() {
     VarHandle.fullFence();
     if (WakeFileDescriptor.sleepers(words) > 0) {
       WakeFileDescriptor.bumpWakeCounter(words);
-      if (NativeIo.futexWakeAll(words) == 0) {
-        long now = System.nanoTime();
-        long next = nextRepairNs.get();
-        if (now - next >= 0 && nextRepairNs.compareAndSet(next, now + REPAIR_INTERVAL_NS)) {
-          repair();
-        }
-      }
+      NativeIo.futexWakeAll(words);
     }
   }
 

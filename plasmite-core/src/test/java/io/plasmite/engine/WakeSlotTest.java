@@ -102,11 +102,11 @@ class WakeSlotTest {
   }
 
   @Test
-  void aWriterWhoseWakeReachesNobodyTakesBackWhatDeadSleepersLeft() throws Exception {
+  void aWriterInUseTakesBackWhatDeadSleepersLeft() throws Exception {
     try (Pool pool = new LocalClient().withPoolDir(dir).createAndOpen(PoolRef.name("p"), small())) {
       pool.appendJsonNow("{}", List.of(), Durability.FAST);
       MemorySegment words = words(pool.path());
-      // After the writer's channel opened: only its own wake calls can notice them now.
+      // After the writer's channel opened: only its upkeep, while it appends, can notice them now.
       leaveDeadSleepers(words, 3, 1);
 
       long deadline = System.nanoTime() + PATIENCE.toNanos();

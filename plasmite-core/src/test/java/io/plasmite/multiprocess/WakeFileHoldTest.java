@@ -65,7 +65,8 @@ class WakeFileHoldTest {
   void aReaderKilledWhileAsleepIsTakenOutOfTheSleeperTotal() throws Exception {
     Path path = dir.resolve("killed.plasmite");
     try (Pool writer = new LocalClient().createAndOpen(PoolRef.path(path), PoolOptions.DEFAULTS)) {
-      // The writer's channel is open before the reader dies: only its wake calls can notice.
+      // The writer's channel is open before the reader dies: only its upkeep, while it appends, can
+      // notice.
       writer.appendJsonNow(Payloads.json(SEED, 1, 0), Payloads.tags(1), Durability.FAST);
       MemorySegment words = WakeWords.map(path);
       try (ChildJvm reader = startReader("sleeper", path, 1)) {
