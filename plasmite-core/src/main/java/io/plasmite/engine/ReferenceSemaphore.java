@@ -36,6 +36,9 @@ final class ReferenceSemaphore {
 
   private final Path poolPath;
   private volatile MemorySegment sem;
+  // Whether an append was made here before the semaphore was found: the look that finds it posts
+  // once for them. A channel that only reads never posts.
+  private volatile boolean appendedUnposted;
 
   /**
    * The semaphore of one pool, not looked for yet ({@link #look}).
@@ -46,9 +49,16 @@ final class ReferenceSemaphore {
     this.poolPath = poolPath;
   }
 
-  /** Called after each append: posts the semaphore if it has been found. */
+  /**
+   * Called after each append: posts the semaphore if it has been found, or leaves that to the look
+   * that finds it. Both sides write their flag before they read the other's, so one of them posts.
+   */
   void appended() {
     MemorySegment s = sem;
+    if (s == null) {
+      appendedUnposted = true;
+      s = sem;
+    }
     if (s != null) {
       post(s);
     }
@@ -64,7 +74,7 @@ final class ReferenceSemaphore {
   }
 
   /**
-   * Looks for the semaphore, unless found already; posts it once if found, for the appends made
+   * Looks for the semaphore, unless found already; once found, posts it if appends were made here
    * meanwhile.
    */
   void look() {
@@ -80,7 +90,9 @@ final class ReferenceSemaphore {
         return;
       }
       sem = s;
-      post(s);
+      if (appendedUnposted) {
+        post(s);
+      }
     } catch (RuntimeException e) {
       // A hint only: no semaphore, no harm.
     }
