@@ -56,7 +56,10 @@ final class ReferenceSemaphore {
   void appended() {
     MemorySegment s = sem;
     if (s == null) {
-      appendedUnposted = true;
+      // Written once: a volatile write per append would cost a fence.
+      if (!appendedUnposted) {
+        appendedUnposted = true;
+      }
       s = sem;
     }
     if (s != null) {
