@@ -23,6 +23,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +90,9 @@ final class WakeFile {
             return null;
           }
           Path locked = NativeIo.procPath(fd);
-          if ((int) Files.getAttribute(locked, "unix:nlink") == 0) {
+          // One stat for both: whether the file is still named, and its inode for named().
+          Map<String, Object> attributes = Files.readAttributes(locked, "unix:nlink,ino");
+          if ((int) attributes.get("nlink") == 0) {
             continue;
           }
           if (created) {
@@ -107,7 +110,7 @@ final class WakeFile {
                 new WakeFile(
                     ch.map(FileChannel.MapMode.READ_WRITE, 0, WakeFileDescriptor.FILE_BYTES, arena),
                     fd,
-                    Files.getAttribute(locked, "unix:ino"));
+                    attributes.get("ino"));
             file.repair();
             kept = true;
             return file;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +92,7 @@ class WakeFileRemovedTest {
 
         assertNotEquals(counter, WakeFileDescriptor.wakeCounter(fresh), "never woke the reader");
         while (lastRead.get() != seq && System.nanoTime() < deadline) {
-          Thread.onSpinWait();
+          LockSupport.parkNanos(1_000_000);
         }
         assertEquals(seq, lastRead.get(), "the reader missed a message");
         tail.cancel();
@@ -105,7 +106,7 @@ class WakeFileRemovedTest {
     Path name = WakeChannel.fileOf(poolPath);
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (Files.notExists(name) && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      LockSupport.parkNanos(1_000_000);
     }
     return WakeWords.map(poolPath);
   }
