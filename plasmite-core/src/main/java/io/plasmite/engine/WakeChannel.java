@@ -48,8 +48,7 @@ import java.util.zip.CRC32C;
  * writers and readers on different files would miss each other's wake-ups, falling back to the
  * bounded sleep. So a channel checks at most once a second while in use, on its upkeep thread, that
  * its name still belongs to its file ({@link WakeFile#named}); if not, it opens the file now named
- * and moves to it. Its readers asleep on the old file move at their next sleep, at most 100 ms
- * later.
+ * and moves to it, waking its readers asleep on the old file so that they sleep on the new one.
  */
 public final class WakeChannel implements AutoCloseable {
   /** How long a waiting reader spins on the header before it sleeps, unless told otherwise. */
@@ -183,12 +182,19 @@ public final class WakeChannel implements AutoCloseable {
 
   /**
    * Moves this channel to the file its name now belongs to, if that is no longer its own. Protocol:
-   * (1) check the name; (2) open the file named now (making one if the name is gone); (3) swap it
-   * in, unless the channel was closed or moved meanwhile; (4) release the old file, which its last
-   * sleeper out closes.
+   * (1) check the name, unless the channel is closed; (2) open the file named now (making one if
+   * the name is gone); (3) swap it in, unless the channel was closed or moved meanwhile; (4) leave
+   * the old file ({@link WakeFile#leave}), waking this channel's readers asleep on it so that they
+   * move to the new one at once; (5) release the old file, which its last sleeper out closes.
    */
   private void followName() {
-    WakeFile old = file;
+    WakeFile old;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      old = file;
+    }
     if (old.named(name)) {
       return;
     }
@@ -203,6 +209,7 @@ public final class WakeChannel implements AutoCloseable {
       }
       file = named;
     }
+    old.leave();
     old.close();
   }
 

@@ -49,6 +49,8 @@ final class WakeFile {
   private final AtomicInteger holds = new AtomicInteger(1);
   // The slot this file's sleepers register in: claimed at the first sleep.
   private volatile int slot = SLOT_UNCLAIMED;
+  // Set once the channel has moved to another file ({@link #leave}): no reader sleeps here again.
+  private volatile boolean left;
 
   private WakeFile(MemorySegment words, int lockFd, Object inode) {
     this.words = words;
@@ -184,7 +186,21 @@ final class WakeFile {
   }
 
   /**
-   * Steps 2 to 5: registers as a sleeper, re-checks {@code newest_seq} and sleeps on the counter.
+   * Called once the channel has moved to another file: wakes the readers asleep here and keeps
+   * those about to sleep here from doing so, so that they all sleep on the new file from then on. A
+   * reader registers as a sleeper before it reads the flag (step 4), and this sets the flag before
+   * it reads the sleeper total: either the reader sees the flag, or this sees the reader and bumps
+   * the counter it sleeps on. Other processes' readers on this file wake for nothing and sleep
+   * again.
+   */
+  void leave() {
+    left = true;
+    wakeAll();
+  }
+
+  /**
+   * Steps 2 to 5: registers as a sleeper, re-checks {@code newest_seq} (and that the channel has
+   * not left this file) and sleeps on the counter.
    *
    * @param file the pool's whole-file segment
    * @param seenNewest the newest seq the caller has seen
@@ -205,7 +221,7 @@ final class WakeFile {
       }
       try {
         int counter = WakeFileDescriptor.wakeCounter(words);
-        if (PoolHeaderDescriptor.newestSeq(file) != seenNewest) {
+        if (PoolHeaderDescriptor.newestSeq(file) != seenNewest || left) {
           return true;
         }
         long remaining = Math.min(sleepMaxNs, deadlineNs - System.nanoTime());

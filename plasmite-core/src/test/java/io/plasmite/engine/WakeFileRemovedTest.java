@@ -12,14 +12,20 @@ import io.plasmite.PoolOptions;
 import io.plasmite.PoolRef;
 import io.plasmite.Tail;
 import io.plasmite.TailOptions;
+import io.plasmite.format.PoolHeaderDescriptor;
 import io.plasmite.format.WakeFileDescriptor;
 import io.plasmite.testing.WakeWords;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -99,6 +105,47 @@ class WakeFileRemovedTest {
         reading.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       }
     }
+  }
+
+  @Test
+  void aFileLeftWakesItsSleepersAndPutsNoMoreToSleep() throws Exception {
+    Path path = new LocalClient().withPoolDir(dir).create(PoolRef.name("p"), small()).path();
+    // Far longer than the patience below: a reader woken by nothing else fails the test.
+    long longSleepNs = 10 * PATIENCE.toNanos();
+    WakeFile file = WakeFile.open(path, WakeChannel.fileOf(path));
+    // Daemon threads of its own: a reader left asleep when this fails must not hold up the
+    // shared pool the other tests wait on, nor the JVM's exit.
+    ExecutorService readers =
+        Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
+    try (Arena arena = Arena.ofShared();
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      MemorySegment header =
+          ch.map(FileChannel.MapMode.READ_ONLY, 0, PoolHeaderDescriptor.HEADER_BYTES, arena);
+      long newest = PoolHeaderDescriptor.newestSeq(header);
+      MemorySegment words = WakeWords.map(path);
+      CompletableFuture<Boolean> asleep =
+          CompletableFuture.supplyAsync(
+              () -> file.sleep(header, newest, Long.MAX_VALUE, longSleepNs), readers);
+      WakeWords.awaitSleepers(words, 1, "the reader never slept");
+
+      // What a channel does once it has moved to the file now named.
+      file.leave();
+
+      assertTrue(asleep.get(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the reader was not woken");
+      // A reader that took the file just before the move must not sleep on it either.
+      CompletableFuture<Boolean> late =
+          CompletableFuture.supplyAsync(
+              () -> file.sleep(header, newest, Long.MAX_VALUE, longSleepNs), readers);
+      assertTrue(late.get(PATIENCE.toSeconds(), TimeUnit.SECONDS), "a late reader slept");
+      assertEquals(0, WakeFileDescriptor.sleepers(words));
+    } finally {
+      readers.shutdown();
+      file.close();
+    }
+  }
+
+  private static PoolOptions small() {
+    return PoolOptions.ofSize(1 << 20);
   }
 
   /** Maps the wake file made under the removed name, once the reader's channel has made it. */
