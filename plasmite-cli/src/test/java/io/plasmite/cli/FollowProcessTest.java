@@ -156,7 +156,12 @@ class FollowProcessTest {
 
   @Test
   void interruptEndsFollowPromptly() throws Exception {
-    try (Pls.Live follow = pls.start("follow", "h", "--tail", "1")) {
+    // SIGINT at its default action, as a shell leaves it for a command run at a terminal: a test
+    // run from a background job (`mvn verify &`) inherits it ignored and would pass that on to
+    // the program, which then rightly ignores the interrupt too. (env execs: same pid.)
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+    command.addAll(pls.command("follow", "h", "--tail", "1"));
+    try (Pls.Live follow = new Pls.Live(new ProcessBuilder(command).start())) {
       follow.stdout.next();
       long pid = follow.process.pid();
       new ProcessBuilder("kill", "-INT", Long.toString(pid)).start().waitFor();
