@@ -46,7 +46,7 @@ class WakeFileRemovedTest {
   @Test
   void aReaderAsleepOnAnOrphanMovesToTheFileNowNamed() throws Exception {
     LocalClient client = new LocalClient().withPoolDir(dir);
-    try (Pool pool = client.createAndOpen(PoolRef.name("p"), PoolOptions.ofSize(1 << 20));
+    try (Pool pool = client.createAndOpen(PoolRef.name("p"), small());
         Tail tail = pool.tail(TailOptions.newMessages().withIdleTimeout(PATIENCE))) {
       Path name = WakeChannel.fileOf(pool.path());
       CompletableFuture<Long> got =
@@ -76,7 +76,7 @@ class WakeFileRemovedTest {
   @Test
   void aWriterOnAnOrphanMovesToTheFileNowNamed() throws Exception {
     LocalClient client = new LocalClient().withPoolDir(dir);
-    try (Pool writer = client.createAndOpen(PoolRef.name("p"), PoolOptions.ofSize(1 << 20))) {
+    try (Pool writer = client.createAndOpen(PoolRef.name("p"), small())) {
       writer.appendJsonNow("{\"n\":0}", List.of(), Durability.FAST);
       Files.delete(WakeChannel.fileOf(writer.path()));
 
