@@ -15,12 +15,9 @@ import io.plasmite.TailOptions;
 import io.plasmite.format.PoolHeaderDescriptor;
 import io.plasmite.format.WakeFileDescriptor;
 import io.plasmite.testing.WakeWords;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -117,10 +114,8 @@ class WakeFileRemovedTest {
     // shared pool the other tests wait on, nor the JVM's exit.
     ExecutorService readers =
         Executors.newThreadPerTaskExecutor(Thread.ofPlatform().daemon().factory());
-    try (Arena arena = Arena.ofShared();
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      MemorySegment header =
-          ch.map(FileChannel.MapMode.READ_ONLY, 0, PoolHeaderDescriptor.HEADER_BYTES, arena);
+    try {
+      MemorySegment header = WakeWords.header(path);
       long newest = PoolHeaderDescriptor.newestSeq(header);
       MemorySegment words = WakeWords.map(path);
       CompletableFuture<Boolean> asleep =

@@ -15,17 +15,13 @@ import io.plasmite.format.PoolHeaderDescriptor;
 import io.plasmite.format.WakeFileDescriptor;
 import io.plasmite.testing.WakeWords;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,13 +36,6 @@ class WakeSlotTest {
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
   @TempDir Path dir;
-
-  private final Arena arena = Arena.ofShared();
-
-  @AfterEach
-  void closeMappings() {
-    arena.close();
-  }
 
   @Test
   void aSleepingReaderRegistersInItsChannelsSlotAndLeavesOnWaking() throws Exception {
@@ -122,10 +111,7 @@ class WakeSlotTest {
   @Test
   void aChannelClosedUnderASleepingReaderKeepsItsLocksUntilTheReaderLeaves() throws Exception {
     Path path = new LocalClient().withPoolDir(dir).create(PoolRef.name("p"), small()).path();
-    MemorySegment header;
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      header = ch.map(FileChannel.MapMode.READ_ONLY, 0, PoolHeaderDescriptor.HEADER_BYTES, arena);
-    }
+    MemorySegment header = WakeWords.header(path);
     WakeChannel reading = WakeChannel.open(path);
     MemorySegment words = words(path);
     long newest = PoolHeaderDescriptor.newestSeq(header);

@@ -3,6 +3,7 @@ package io.plasmite.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.plasmite.engine.WakeChannel;
+import io.plasmite.format.PoolHeaderDescriptor;
 import io.plasmite.format.WakeFileDescriptor;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -13,7 +14,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
-/** A pool's wake file seen from a test: its words, and a wait for readers to fall asleep. */
+/**
+ * A pool's wake file seen from a test: its words, the pool header its sleepers re-check, and a wait
+ * for readers to fall asleep.
+ */
 public final class WakeWords {
   private WakeWords() {}
 
@@ -30,6 +34,21 @@ public final class WakeWords {
             WakeChannel.fileOf(poolPath), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       return ch.map(
           FileChannel.MapMode.READ_WRITE, 0, WakeFileDescriptor.FILE_BYTES, Arena.ofAuto());
+    }
+  }
+
+  /**
+   * Maps a pool's header read-only, as a sleep on its wake file takes it (to re-check {@code
+   * newest_seq}).
+   *
+   * @param poolPath the pool file
+   * @return its header, mapped until the segment is unreachable
+   * @throws IOException if the pool cannot be opened
+   */
+  public static MemorySegment header(Path poolPath) throws IOException {
+    try (FileChannel ch = FileChannel.open(poolPath, StandardOpenOption.READ)) {
+      return ch.map(
+          FileChannel.MapMode.READ_ONLY, 0, PoolHeaderDescriptor.HEADER_BYTES, Arena.ofAuto());
     }
   }
 
